@@ -4,7 +4,8 @@
  *     0,1e-07,2.302585092994046,2.302585092994046
  * with %.17g numbers, atomically. The reader takes any CSV whose header names `lr` and `loss`
  * (any order, extra columns ignored, `#` lines are comments, `nan`/`inf` losses allowed) and
- * reports bad input as file:line:column. */
+ * reports bad input as file:line:column. Also accepted: a UTF-8 BOM, CRLF, blank lines, quoted
+ * cells ("a, ""b""" style), and an empty loss or smooth_loss cell as NaN (pandas' NaN). */
 #ifndef LRFIND_CSV_H
 #define LRFIND_CSV_H
 

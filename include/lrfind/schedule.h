@@ -27,11 +27,17 @@ void schedule_init_range(struct schedule *s, enum sched_mode mode, double start_
 void schedule_init_multiplier(struct schedule *s, double start_lr, double m, long n);
 /* The rate of iteration i (closed form, from the last anchor). */
 double schedule_lr(const struct schedule *s, long i);
-/* The current per-iteration factor lr_{i+1}/lr_i (exponential), or the ratio at i for linear. */
+/* The current per-iteration factor lr_{i+1}/lr_i (exponential), or for linear the ratio
+ * lr_1/lr_0 (use schedule_ratio_at for the ratio at a given iteration). */
 double schedule_multiplier(const struct schedule *s);
-/* From iteration k on, grow by factor m: lr_i = lr_k * m^(i-k). A linear schedule becomes exponential. */
+/* lr_{i+1}/lr_i: the factor (exponential) or the ratio at iteration i (linear). */
+double schedule_ratio_at(const struct schedule *s, long i);
+/* From iteration k on, grow by factor m: lr_i = lr_k * m^(i-k). A linear schedule becomes
+ * exponential; end_lr becomes 0 (the ladder is defined by its factor). Rates for i < k are no
+ * longer given by schedule_lr (the sweep has recorded them). */
 void schedule_set_multiplier(struct schedule *s, long k, double m);
-/* Move the end of the sweep to n iterations (rates already given do not change). */
+/* Move the end of the sweep to n iterations (rates already given do not change). Keeps the
+ * per-step factor (exponential) or step size (linear); end_lr, when set, becomes lr_n. */
 void schedule_set_iterations(struct schedule *s, long n);
 
 #endif

@@ -5,6 +5,10 @@
  *   steep   - the left rate of the steepest forward difference of loss against ln(lr)
  * The raw functions work on plain arrays and give indexes into them; suggest_all applies the
  * window [skip_start, len - skip_end), cut at the first non-finite loss, and gives sweep indexes.
+ * NaN inside the raw functions' input (suggest_all never passes any): valley compares as fastai's
+ * loop does (a NaN is never part of a run), minimum and steep skip NaN values; with nothing left
+ * they give no suggestion. Valley also says "no suggestion" if its O(n) scratch cannot be allocated.
+ * A suggestion that is not ok has lr = NaN and index = 0.
  * Pure: no I/O, no threads. */
 #ifndef LRFIND_SUGGEST_H
 #define LRFIND_SUGGEST_H

@@ -30,7 +30,7 @@ struct sweep {
     size_t n_planned;   /* N */
     double avg;         /* EMA accumulator (not debiased) */
     double beta_pow;    /* beta^len, for the debias */
-    double best;        /* lowest smoothed loss so far (+inf when empty) */
+    double best;        /* lowest finite smoothed loss so far (+inf when empty) */
     enum stop_reason stop;
     size_t stop_index;  /* index of the point that stopped the sweep */
 };
@@ -41,7 +41,9 @@ void sweep_free(struct sweep *sw);
 /* Drop all points and the stop state, keep the settings and the memory. */
 void sweep_clear(struct sweep *sw);
 /* Record one point. Returns the stop reason it triggers (STOP_NONE to go on), or -1 when out of
- * memory. Pushing onto a stopped sweep is allowed (the stop state is kept). */
+ * memory. Pushing onto a stopped sweep is allowed (the stop state is kept, and returned).
+ * Checked in this order: NaN/infinite loss, smoothed > stop_factor x best, len == n_planned
+ * (n_planned = 0: no planned end). */
 int sweep_push(struct sweep *sw, double lr, double loss);
 /* Record one point whose smoothed value is already known (files with a smooth_loss column). */
 int sweep_push_smoothed(struct sweep *sw, double lr, double loss, double smooth);
@@ -49,5 +51,8 @@ int sweep_push_smoothed(struct sweep *sw, double lr, double loss, double smooth)
 int sweep_copy(struct sweep *dst, const struct sweep *src);
 /* Make sure room for n points exists; returns 0 or -1. */
 int sweep_reserve(struct sweep *sw, size_t n);
+/* Mark the sweep stopped for reason r (user, interrupted, trainer) at its last point; a sweep
+ * that has already stopped keeps its first reason. */
+void sweep_stop(struct sweep *sw, enum stop_reason r);
 
 #endif

@@ -1,0 +1,68 @@
+#!/bin/sh
+# build.sh: the README's two commands.
+#   ./build.sh demo   install what is missing (apt), build, start the demo sweep in the TUI
+#   ./build.sh test   install what is missing, build, run the whole test suite: unit and
+#                     end-to-end tests, then again under ASan+UBSan and under TSan
+# Builds go to build/ (and build-asan/, build-tsan/); the source tree stays clean.
+set -eu
+cd "$(dirname "$0")"
+what=${1:-demo}
+
+# Debian/Ubuntu packages: build, test, and the external-trainer examples.
+BUILD_PKGS="gcc make autoconf automake pkg-config libncurses-dev libyaml-dev"
+TEST_PKGS="libcmocka-dev tmux python3"
+TORCH_PKGS="python3-torch libopenblas0-openmp"
+
+missing() {
+    out=""
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || out="$out $p"
+    done
+    echo "$out"
+}
+
+install_missing() {
+    need=$(missing "$@")
+    [ -z "$need" ] && return 0
+    echo "build.sh: installing:$need" >&2
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $need
+}
+
+configure_in() {
+    dir=$1; shift
+    [ -x configure ] || autoreconf -fi
+    mkdir -p "$dir"
+    if [ ! -f "$dir/Makefile" ] || [ configure -nt "$dir/Makefile" ]; then
+        (cd "$dir" && ../configure -q "$@")
+    fi
+}
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+case "$what" in
+demo)
+    install_missing $BUILD_PKGS
+    configure_in build
+    make -s -C build -j"$jobs" lrfind
+    exec ./build/lrfind
+    ;;
+test)
+    install_missing $BUILD_PKGS $TEST_PKGS
+    # The PyTorch examples are tested when torch can be had; LRFIND_NO_TORCH=1 skips them.
+    [ "${LRFIND_NO_TORCH:-0}" = 1 ] || install_missing $TORCH_PKGS || echo "build.sh: no python3-torch; its tests skip" >&2
+    configure_in build --enable-werror
+    make -C build -j"$jobs" check || { cat build/test-suite.log; exit 1; }
+    configure_in build-asan --enable-werror --enable-sanitizers
+    make -C build-asan -j"$jobs" check || { cat build-asan/test-suite.log; exit 1; }
+    configure_in build-tsan --enable-werror --enable-tsan
+    make -C build-tsan -j"$jobs" check || { cat build-tsan/test-suite.log; exit 1; }
+    echo "build.sh: all tests passed (plain, ASan+UBSan, TSan)"
+    ;;
+*)
+    echo "usage: ./build.sh demo|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,67 @@
+#!/bin/sh
+# End-to-end: `lrfind --batch`, the option parsing, exit codes and files.
+. "$(dirname "$0")/lib.sh"
+
+FAST="--set sweep.pace_ms=0"
+
+expect_exit 0 "help" "$LRFIND" --help
+check "help names the commands" contains "$TMP/out" "lrfind suggest"
+expect_exit 0 "version" "$LRFIND" --version
+check "version line" grep -q '^lrfind [0-9]' "$TMP/out"
+expect_exit 2 "unknown option" "$LRFIND" --bogus
+expect_exit 2 "unknown command" "$LRFIND" frobnicate
+expect_exit 2 "bad --format" "$LRFIND" --format xml suggest x.csv
+
+# A full demo sweep: a bare number on stdout, the CSV and the result on disk.
+expect_exit 0 "batch demo" "$LRFIND" --batch $FAST -o a.csv --result a.json
+check "stdout is one bare number" grep -Eq '^[0-9.]+(e-?[0-9]+)?$' "$TMP/out"
+pick=$(cat "$TMP/out")
+check "csv header" sh -c "sed -n 2p a.csv | grep -qx 'iter,lr,loss,smooth_loss'"
+check "csv meta line" sh -c "head -1 a.csv | grep -q '^# lrfind 1 '"
+check "result has the pick" contains a.json "\"pick\""
+check "progress on stderr" contains "$TMP/err" "lrfind:"
+# The file replays to the same valley as the live sweep.
+expect_exit 0 "suggest on the sweep" "$LRFIND" suggest --format json a.csv
+check "suggest json names the file" contains "$TMP/out" '"file": "a.csv"'
+
+# Same settings, same bytes (the trainer restores its state and seeds its RNG).
+expect_exit 0 "batch again" "$LRFIND" --batch $FAST -o b.csv
+check "two sweeps are byte-identical" cmp -s a.csv b.csv
+expect_exit 0 "other seed" "$LRFIND" --batch $FAST --seed 7 -o c.csv
+check "another seed gives another sweep" sh -c "! cmp -s a.csv c.csv"
+
+# --format json prints the whole result.
+expect_exit 0 "batch json" "$LRFIND" --batch $FAST --format json
+check "json result on stdout" contains "$TMP/out" '"suggestions"'
+
+# Config errors name file:line:column.
+printf 'sweep:\n  start_lr: 1e-7\n  itrations: 100\n' > bad.yaml
+expect_exit 2 "misspelt key" "$LRFIND" --batch -c bad.yaml
+check "misspelt key: file:line:column" contains "$TMP/err" "bad.yaml:3:3"
+check "misspelt key: did you mean" contains "$TMP/err" "sweep.iterations"
+expect_exit 2 "bad --set" "$LRFIND" --batch --set sweep.iterations=1
+expect_exit 2 "missing config" "$LRFIND" --batch -c nonexistent.yaml
+
+# Linear mode and a multiplier ladder.
+expect_exit 0 "multiplier ladder" "$LRFIND" --batch $FAST --set sweep.multiplier=1.3 \
+    --set sweep.iterations=30 --set sweep.stop_factor=0 -o m.csv
+check "multiplier: 30 rows" sh -c "[ \$(grep -vc '^#' m.csv) -eq 31 ]"
+check "multiplier: rate 1 = 1.3e-7" sh -c "sed -n 4p m.csv | cut -d, -f2 | grep -q '^1.3000000000000001e-07$\|^1.3e-07$'"
+
+# Signals: the sweep recorded so far is saved, exit 128+signal.
+for sig in INT TERM HUP; do
+    case $sig in INT) code=130 ;; TERM) code=143 ;; HUP) code=129 ;; esac
+    rm -f s.csv
+    "$LRFIND" --batch --set sweep.pace_ms=20 --set sweep.iterations=1000 --set sweep.stop_factor=0 \
+        -o s.csv >/dev/null 2>"$TMP/err" </dev/null &
+    pid=$!
+    sleep 1
+    kill -$sig $pid
+    wait $pid
+    got=$?
+    check "SIG$sig exits $code (got $got)" [ "$got" -eq $code ]
+    check "SIG$sig saved a readable partial sweep" "$LRFIND" suggest s.csv
+    check "SIG$sig left no temporary file" sh -c "! ls s.csv.tmp.* 2>/dev/null"
+done
+
+finish
