@@ -85,9 +85,8 @@ int axis_log_ticks(double lo, double hi, int len, struct axis_tick *out, int max
     if (max > AXIS_MAX_TICKS)
         max = AXIS_MAX_TICKS;
     int n;
-    /* Two decades or more: decades, every k-th one when the labels collide. */
-    long decades = (long)floor(hi + 1e-9) - (long)ceil(lo - 1e-9) + 1;
-    if (decades >= 2) {
+    /* A span of two decades or more: decades, every k-th one when the labels collide. */
+    if (hi - lo >= 2) {
         static const long steps[] = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000};
         for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
             n = log_candidates(lo, hi, len, m1, 1, steps[k], tmp, max);
@@ -173,7 +172,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The q-quantile (lower nearest rank) of the finite values of v[n], taken on at most
+/* The q-quantile (nearest rank) of the finite values of v[n], taken on at most
  * QUANTILE_SAMPLES evenly spaced points; NaN when none is finite. */
 static double sampled_quantile(const double *v, size_t n, double q)
 {
@@ -185,7 +184,7 @@ static double sampled_quantile(const double *v, size_t n, double q)
     if (m == 0)
         return NAN;
     qsort(s, m, sizeof *s, cmp_double);
-    return s[(size_t)floor(q * (double)(m - 1))];
+    return s[(size_t)floor(q * (double)(m - 1) + 0.5)];
 }
 
 bool axis_loss_range(const double *loss, const double *smooth, size_t n, struct axis_range *out)
@@ -193,23 +192,29 @@ bool axis_loss_range(const double *loss, const double *smooth, size_t n, struct 
     const double *sm = smooth ? smooth : loss;
     if (sm == NULL || n == 0)
         return false;
-    double smin = INFINITY, smax = -INFINITY, head = -INFINITY;
-    size_t nhead = n / 4 > 0 ? n / 4 : 1;
+    double smin = INFINITY, smax = -INFINITY;
+    size_t m = 0; /* the first lowest smoothed loss */
     for (size_t i = 0; i < n; i++) {
         double v = sm[i];
         if (!isfinite(v))
             continue;
-        if (v < smin)
+        if (v < smin) {
             smin = v;
+            m = i;
+        }
         if (v > smax)
             smax = v;
-        if (i < nhead && v > head)
-            head = v;
     }
     if (!isfinite(smin))
         return false;
-    double ref = fmax(head, sampled_quantile(sm, n, 0.9));
-    double clip = ref + 0.25 * (ref - smin);
+    /* the level the curve falls from: what lies before the minimum; a curve without a dip
+     * has no such level, and the bulk of its values stands in */
+    double ref = sampled_quantile(sm, m + 1, 0.95);
+    if (!(ref - smin >= 0.1 * fabs(ref)))
+        ref = fmax(ref, sampled_quantile(sm, n, 0.9));
+    /* the drop counts at least 10% of the level, so early noise on a plateau is no divergence */
+    double drop = fmax(ref - smin, 0.1 * fabs(ref));
+    double clip = ref + 0.25 * drop;
     double top = smax <= clip ? smax : clip;
     double bottom = smin;
     if (loss != NULL && loss != sm) {
@@ -217,19 +222,25 @@ bool axis_loss_range(const double *loss, const double *smooth, size_t n, struct 
         if (isfinite(q05) && q05 < bottom)
             bottom = q05;
     }
+    /* a band at least 20% of the level tall, so a plateau's noise is not magnified */
+    double level = fmax(fabs(top), fabs(bottom));
+    double min_span = level > 0 ? 0.2 * level : 1.0;
     double span = top - bottom;
     struct axis_range r;
-    if (!(span > 1e-12 * fmax(1.0, fabs(top)))) {
+    if (span * 1.1 < min_span) {
         double c = 0.5 * (top + bottom);
-        double half = c != 0 ? fabs(c) * 0.1 : 1.0;
-        r.lo = c - half;
-        r.hi = c + half;
+        r.lo = c - 0.5 * min_span;
+        r.hi = c + 0.5 * min_span;
+        if (bottom >= 0 && r.lo < 0) {
+            r.lo = 0;
+            r.hi = min_span;
+        }
     } else {
         r.lo = bottom - 0.05 * span;
         r.hi = top + 0.05 * span;
+        if (bottom >= 0 && r.lo < 0)
+            r.lo = 0;
     }
-    if (bottom >= 0 && r.lo < 0)
-        r.lo = 0;
     *out = r;
     return true;
 }
@@ -249,8 +260,12 @@ struct axis_range axis_range_hysteresis(const struct axis_range *prev, struct ax
             *changed = false;
         return *prev;
     }
+    /* headroom: 25% of the span on a side the data left through (a falling loss keeps
+     * falling), 10% elsewhere */
     double span = want.hi - want.lo;
-    struct axis_range r = {want.lo - 0.1 * span, want.hi + 0.1 * span};
+    double lo_room = valid_prev && want.lo < prev->lo ? 0.25 : 0.1;
+    double hi_room = valid_prev && want.hi > prev->hi ? 0.25 : 0.1;
+    struct axis_range r = {want.lo - lo_room * span, want.hi + hi_room * span};
     if (want.lo >= 0 && r.lo < 0)
         r.lo = 0;
     if (changed)

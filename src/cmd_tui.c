@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "lrfind/app.h"
 #include "lrfind/clock.h"
@@ -74,6 +75,7 @@ struct session {
     struct log_tail log;
     char state[96];
     char errbuf[600];
+    long frames, full_frames; /* for LRFIND_STATS (bench/tui.py) */
     int outcome; /* TUI_QUIT, TUI_PICK, or 128+signal */
 };
 
@@ -149,6 +151,8 @@ static void draw(struct session *s, bool full)
     }
     tui_draw(&s->screen, &s->m, &f); /* a new scale redraws the plot's cells, not the screen */
     tui_present(&s->tui, &s->screen, full);
+    s->frames++;
+    s->full_frames += full;
 }
 
 /* `s`: save the sweep and the result (to the configured paths, else to default names). */
@@ -308,6 +312,23 @@ static void loop(struct session *s)
     s->outcome = TUI_QUIT;
 }
 
+/* LRFIND_STATS=FILE: frames drawn and CPU time of the UI and trainer threads (bench/tui.py). */
+static void write_stats(const struct session *s)
+{
+    const char *path = getenv("LRFIND_STATS");
+    if (path == NULL || *path == '\0')
+        return;
+    FILE *fp = fopen(path, "w");
+    if (fp == NULL)
+        return;
+    struct timespec cpu = {0, 0};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+    fprintf(fp, "frames %ld\nfull_frames %ld\nui_cpu_s %.6f\ntrainer_cpu_s %.6f\npoints %zu\n", s->frames,
+            s->full_frames, (double)cpu.tv_sec + (double)cpu.tv_nsec * 1e-9, s->r ? s->r->thread_cpu_s : 0.0,
+            s->m.n ? s->m.s[0].sweep.len : 0);
+    fclose(fp);
+}
+
 /* Print the result of an interactive session after the terminal is restored; the exit code. */
 static int finish(struct session *s, const struct sweep *sw, double wall, bool trainer_failed)
 {
@@ -402,6 +423,7 @@ int cmd_tui(struct app *a)
     tui_close(&s.tui);
     runner_stop(&r);
     runner_snapshot(&r, &s.rv);
+    write_stats(&s);
     bool failed = s.rv.state == RUNNER_FAILED;
     if (failed)
         fprintf(stderr, "lrfind: trainer failed: %s\n", lrf_error_format(&s.rv.err, msg, sizeof msg));

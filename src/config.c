@@ -25,7 +25,7 @@ struct tree_parser {
     int col_off;
     const char *text;
     size_t len;
-    size_t bom;            /* bytes of a UTF-8 byte order mark, which libyaml does not count */
+    size_t bom;             /* bytes of a UTF-8 byte order mark, which libyaml does not count */
     size_t c_chars, c_byte; /* cache for tp_byte: character c_chars starts at byte c_byte */
     struct lrf_error *err;
 };
@@ -63,7 +63,8 @@ static struct config_mark tp_mark(struct tree_parser *tp, yaml_mark_t m)
 static struct config_mark tp_eof_mark(struct tree_parser *tp, yaml_mark_t m)
 {
     struct config_mark r = tp_mark(tp, m);
-    if (r.byte < tp->len || tp->len == tp->bom || tp->text[tp->len - 1] == '\n' || m.column != 0 || m.line == 0)
+    if (r.byte < tp->len || tp->len == tp->bom || tp->text[tp->len - 1] == '\n' || m.column != 0 ||
+        m.line == 0)
         return r;
     size_t start = tp->len;
     while (start > tp->bom && tp->text[start - 1] != '\n')
@@ -97,7 +98,8 @@ static int tp_error(struct tree_parser *tp)
         if (line == 1)
             col += tp->col_off;
         if (p->problem_value != -1)
-            return lrf_error_set(tp->err, tp->name, line, col, "invalid text: %s (byte 0x%02x; expected UTF-8 text)",
+            return lrf_error_set(tp->err, tp->name, line, col,
+                                 "invalid text: %s (byte 0x%02x; expected UTF-8 text)",
                                  p->problem ? p->problem : "?", (unsigned)p->problem_value & 0xffu);
         return lrf_error_set(tp->err, tp->name, line, col, "invalid text: %s (expected UTF-8 text)",
                              p->problem ? p->problem : "?");
@@ -105,9 +107,10 @@ static int tp_error(struct tree_parser *tp)
     struct config_mark pm = tp_eof_mark(tp, p->problem_mark), cm = tp_eof_mark(tp, p->context_mark);
     if (p->context != NULL)
         return lrf_error_set(tp->err, tp->name, pm.line, pm.column,
-                             "invalid YAML: %s (%s that started at line %d column %d)", p->problem ? p->problem : "?",
-                             p->context, cm.line, cm.column);
-    return lrf_error_set(tp->err, tp->name, pm.line, pm.column, "invalid YAML: %s", p->problem ? p->problem : "?");
+                             "invalid YAML: %s (%s that started at line %d column %d)",
+                             p->problem ? p->problem : "?", p->context, cm.line, cm.column);
+    return lrf_error_set(tp->err, tp->name, pm.line, pm.column, "invalid YAML: %s",
+                         p->problem ? p->problem : "?");
 }
 
 static int tp_next(struct tree_parser *tp, yaml_event_t *ev)
@@ -155,8 +158,8 @@ static int tp_node(struct tree_parser *tp, yaml_event_t *ev, int depth, struct c
     }
     if (depth > CONFIG_TREE_DEPTH) {
         yaml_event_delete(ev);
-        return lrf_error_set(tp->err, tp->name, start.line, start.column, "nested too deeply (at most %d levels)",
-                             CONFIG_TREE_DEPTH);
+        return lrf_error_set(tp->err, tp->name, start.line, start.column,
+                             "nested too deeply (at most %d levels)", CONFIG_TREE_DEPTH);
     }
     struct config_node *n = calloc(1, sizeof *n);
     if (n == NULL) {
@@ -215,8 +218,8 @@ static int tp_node(struct tree_parser *tp, yaml_event_t *ev, int depth, struct c
     return 0;
 }
 
-int config_tree_parse(const char *name, int col_off, const char *text, size_t len, struct config_node **root,
-                      struct lrf_error *err)
+int config_tree_parse(const char *name, int col_off, const char *text, size_t len,
+                      struct config_node **root, struct lrf_error *err)
 {
     struct tree_parser tp;
     memset(&tp, 0, sizeof tp);
@@ -249,10 +252,12 @@ int config_tree_parse(const char *name, int col_off, const char *text, size_t le
         }
         if (t == YAML_DOCUMENT_START_EVENT && docs++ > 0) {
             yaml_event_delete(&e);
-            lrf_error_set(err, name, m.line, m.column, "a second YAML document (expected one document)");
+            lrf_error_set(err, name, m.line, m.column,
+                          "a second YAML document (expected one document)");
             break;
         }
-        if (t == YAML_STREAM_START_EVENT || t == YAML_DOCUMENT_START_EVENT || t == YAML_DOCUMENT_END_EVENT) {
+        if (t == YAML_STREAM_START_EVENT || t == YAML_DOCUMENT_START_EVENT ||
+            t == YAML_DOCUMENT_END_EVENT) {
             yaml_event_delete(&e);
             continue;
         }
@@ -308,7 +313,8 @@ static const char *last_part(const char *path)
     return dot ? dot + 1 : path;
 }
 
-/* Optimal string alignment distance (Levenshtein plus adjacent transpositions), capped at 64 chars. */
+/* Optimal string alignment distance (Levenshtein plus adjacent transpositions), capped at 64 chars.
+ */
 static int edit_distance(const char *a, const char *b)
 {
     enum { M = 64 };
@@ -328,7 +334,8 @@ static int edit_distance(const char *a, const char *b)
                 v = d[i - 1][j] + 1;
             if (d[i][j - 1] + 1 < v)
                 v = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
                 v = d[i - 2][j - 2] + 1;
             d[i][j] = v;
         }
@@ -337,7 +344,8 @@ static int edit_distance(const char *a, const char *b)
 
 /* Rank a candidate: the smaller of the distances over the full path and over the last
  * component, ties broken by the full-path distance. */
-static void consider(const char *path, const char *cand, int limit, int *best, int *best_full, const char **out)
+static void consider(const char *path, const char *cand, int limit, int *best, int *best_full,
+                     const char **out)
 {
     const char *pl = last_part(path), *cl = last_part(cand);
     int full = edit_distance(path, cand);
@@ -382,7 +390,8 @@ static void section_members(const char *prefix, char *buf, size_t size)
             continue; /* the next key of the same subsection */
         last = name;
         last_len = nl;
-        used += (size_t)snprintf(buf + used, size - used, "%s%.*s", used ? ", " : "", (int)nl, name);
+        used +=
+            (size_t)snprintf(buf + used, size - used, "%s%.*s", used ? ", " : "", (int)nl, name);
     }
 }
 
@@ -393,7 +402,8 @@ static void describe(const struct config_key *k, char *buf, size_t size)
     snprintf(lo, sizeof lo, "%.15g", k->min);
     snprintf(hi, sizeof hi, "%.15g", k->max);
     size_t u = 0;
-#define OUT(...) (u += (size_t)snprintf(buf + (u < size ? u : size), u < size ? size - u : 0, __VA_ARGS__))
+#define OUT(...)                                                                                   \
+    (u += (size_t)snprintf(buf + (u < size ? u : size), u < size ? size - u : 0, __VA_ARGS__))
     switch (k->type) {
     case CT_DOUBLE:
     case CT_LONG:
@@ -401,18 +411,30 @@ static void describe(const struct config_key *k, char *buf, size_t size)
         if (k->type == CT_LONG_LIST)
             OUT("a list of at most %d integers", CONFIG_MAX_HIDDEN);
         else
-            OUT("%s%s", k->flags & CK_ZERO ? "0 or " : "", k->type == CT_DOUBLE ? "a number" : "an integer");
+            OUT("%s%s", k->flags & CK_ZERO ? "0 or " : "",
+                k->type == CT_DOUBLE ? "a number" : "an integer");
         if (isinf(k->max))
             OUT(" %s %s", k->flags & CK_MIN_EXCL ? ">" : ">=", lo);
         else
-            OUT(" in %c%s, %s%c", k->flags & CK_MIN_EXCL ? '(' : '[', lo, hi, k->flags & CK_MAX_EXCL ? ')' : ']');
+            OUT(" in %c%s, %s%c", k->flags & CK_MIN_EXCL ? '(' : '[', lo, hi,
+                k->flags & CK_MAX_EXCL ? ')' : ']');
         break;
     }
-    case CT_U64: OUT("an integer >= 0"); break;
-    case CT_BOOL: OUT("true or false"); break;
-    case CT_TRISTATE: OUT("true, false or auto"); break;
-    case CT_STRING: OUT("a string"); break;
-    case CT_ARGV: OUT("a list of strings (the argv, run without a shell)"); break;
+    case CT_U64:
+        OUT("an integer >= 0");
+        break;
+    case CT_BOOL:
+        OUT("true or false");
+        break;
+    case CT_TRISTATE:
+        OUT("true, false or auto");
+        break;
+    case CT_STRING:
+        OUT("a string");
+        break;
+    case CT_ARGV:
+        OUT("a list of strings (the argv, run without a shell)");
+        break;
     case CT_ENUM:
     case CT_ENUM_SET:
         OUT("%s", k->type == CT_ENUM ? "one of " : "a list of ");
@@ -483,7 +505,9 @@ static void set_null(struct lrf_config *cfg, const struct config_key *k)
 {
     void *f = field(cfg, k);
     switch (k->type) {
-    case CT_DOUBLE: *(double *)f = 0; break;
+    case CT_DOUBLE:
+        *(double *)f = 0;
+        break;
     case CT_STRING:
         free(*(char **)f);
         *(char **)f = NULL;
@@ -495,9 +519,14 @@ static void set_null(struct lrf_config *cfg, const struct config_key *k)
         }
         *count_field(cfg, k) = 0;
         break;
-    case CT_LONG_LIST: *count_field(cfg, k) = 0; break;
-    case CT_ENUM_SET: *(unsigned *)f = 0; break;
-    default: break;
+    case CT_LONG_LIST:
+        *count_field(cfg, k) = 0;
+        break;
+    case CT_ENUM_SET:
+        *(unsigned *)f = 0;
+        break;
+    default:
+        break;
     }
 }
 
@@ -547,8 +576,10 @@ static int find_name(const char *const *names, const char *s)
 
 static int parse_bool(const char *s)
 {
-    static const char *const t[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", NULL};
-    static const char *const f[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", NULL};
+    static const char *const t[] = {"true", "True", "TRUE", "yes", "Yes",
+                                    "YES",  "on",   "On",   "ON",  NULL};
+    static const char *const f[] = {"false", "False", "FALSE", "no",  "No",
+                                    "NO",    "off",   "Off",   "OFF", NULL};
     return find_name(t, s) >= 0 ? 1 : find_name(f, s) >= 0 ? 0 : -1;
 }
 
@@ -570,7 +601,8 @@ static int parse_scalar(struct loader *ld, const struct config_key *k, const str
         return fail(ld, &v->start, "%s is %s (expected %s)", path, show(v, got, sizeof got), want);
     if (strlen(v->text) != v->len)
         return fail(ld, &v->start, "%s contains a NUL character (expected %s)", path, want);
-    bool numeric = k->type == CT_DOUBLE || k->type == CT_LONG || k->type == CT_U64 || k->type == CT_LONG_LIST;
+    bool numeric =
+        k->type == CT_DOUBLE || k->type == CT_LONG || k->type == CT_U64 || k->type == CT_LONG_LIST;
     if ((k->flags & CK_AUTO) && v->plain && strcmp(v->text, "auto") == 0) {
         out->num = -1;
         return 0;
@@ -593,8 +625,8 @@ static int parse_scalar(struct loader *ld, const struct config_key *k, const str
             return 0;
         }
         if (integer ? parse_integer(v->text, &ll) != 0 : parse_double(v->text, &d) != 0)
-            return fail(ld, &v->start, "%s: %s is not %s (expected %s)", path, show(v, got, sizeof got),
-                        integer ? "an integer" : "a number", want);
+            return fail(ld, &v->start, "%s: %s is not %s (expected %s)", path,
+                        show(v, got, sizeof got), integer ? "an integer" : "a number", want);
         if (integer)
             d = (double)ll;
         if (!in_range(k, d))
@@ -607,14 +639,16 @@ static int parse_scalar(struct loader *ld, const struct config_key *k, const str
         if (b < 0 && k->type == CT_TRISTATE && v->plain && strcmp(v->text, "auto") == 0)
             b = 2;
         if (b < 0)
-            return fail(ld, &v->start, "%s: %s is not a boolean (expected %s)", path, show(v, got, sizeof got), want);
+            return fail(ld, &v->start, "%s: %s is not a boolean (expected %s)", path,
+                        show(v, got, sizeof got), want);
         out->num = b == 2 ? -1 : b;
         return 0;
     }
     if (k->type == CT_ENUM || k->type == CT_ENUM_SET) {
         int i = find_name(k->names, v->text);
         if (i < 0)
-            return fail(ld, &v->start, "%s: unknown value %s (expected %s)", path, show(v, got, sizeof got), want);
+            return fail(ld, &v->start, "%s: unknown value %s (expected %s)", path,
+                        show(v, got, sizeof got), want);
         out->num = i;
         return 0;
     }
@@ -657,11 +691,15 @@ static int apply(struct loader *ld, size_t ki, const struct config_node *v)
     case CT_ARGV: {
         /* A list; a single scalar counts as a list of one, except for an argv. */
         size_t n = v->kind == CN_SEQ ? v->n : 1;
-        const struct config_node *const *items = v->kind == CN_SEQ ? (const struct config_node *const *)v->kids : &v;
-        size_t max = k->type == CT_LONG_LIST ? CONFIG_MAX_HIDDEN : k->type == CT_ARGV ? CONFIG_MAX_ARGV : 64;
+        const struct config_node *const *items =
+            v->kind == CN_SEQ ? (const struct config_node *const *)v->kids : &v;
+        size_t max = k->type == CT_LONG_LIST ? CONFIG_MAX_HIDDEN
+                     : k->type == CT_ARGV    ? CONFIG_MAX_ARGV
+                                             : 64;
         if (v->kind == CN_MAP || (k->type == CT_ARGV && v->kind != CN_SEQ)) {
             describe(k, want, sizeof want);
-            return fail(ld, &v->start, "%s is %s (expected %s)", k->path, show(v, got, sizeof got), want);
+            return fail(ld, &v->start, "%s is %s (expected %s)", k->path, show(v, got, sizeof got),
+                        want);
         }
         if (n > max)
             return fail(ld, &items[max]->start, "%s has more than %zu items", k->path, max);
@@ -696,15 +734,25 @@ static int apply(struct loader *ld, size_t ki, const struct config_node *v)
         if (parse_scalar(ld, k, v, &sc) != 0)
             return -1;
         switch (k->type) {
-        case CT_DOUBLE: *(double *)f = sc.num; break;
-        case CT_LONG: *(long *)f = (long)sc.num; break;
-        case CT_U64: *(uint64_t *)f = sc.u; break;
-        case CT_BOOL: *(bool *)f = sc.num != 0; break;
+        case CT_DOUBLE:
+            *(double *)f = sc.num;
+            break;
+        case CT_LONG:
+            *(long *)f = (long)sc.num;
+            break;
+        case CT_U64:
+            *(uint64_t *)f = sc.u;
+            break;
+        case CT_BOOL:
+            *(bool *)f = sc.num != 0;
+            break;
         case CT_STRING:
             free(*(char **)f);
             *(char **)f = sc.str;
             break;
-        default: *(int *)f = (int)sc.num; break; /* CT_ENUM, CT_TRISTATE */
+        default:
+            *(int *)f = (int)sc.num;
+            break; /* CT_ENUM, CT_TRISTATE */
         }
     }
     note_origin(ld, ki, v);
@@ -718,15 +766,16 @@ static int apply(struct loader *ld, size_t ki, const struct config_node *v)
     return 0;
 }
 
-static int unknown_key(struct loader *ld, const struct config_node *key, const char *path, const char *prefix)
+static int unknown_key(struct loader *ld, const struct config_node *key, const char *path,
+                       const char *prefix)
 {
     const char *near = config_nearest_key(path);
     if (near != NULL)
         return fail(ld, &key->start, "unknown key `%s` (did you mean `%s`?)", path, near);
     char members[400];
     section_members(prefix, members, sizeof members);
-    return fail(ld, &key->start, "unknown key `%s` (expected %s%s%s%s)", path, prefix[0] ? "one of " : "sections ",
-                members, prefix[0] ? " in " : "", prefix);
+    return fail(ld, &key->start, "unknown key `%s` (expected %s%s%s%s)", path,
+                prefix[0] ? "one of " : "sections ", members, prefix[0] ? " in " : "", prefix);
 }
 
 /* Walk a mapping of section prefix ("" = top level) against the table. */
@@ -740,22 +789,24 @@ static int walk_map(struct loader *ld, const struct config_node *map, const char
         if (prefix[0] == '\0')
             return fail(ld, &map->start, "the top level is %s (expected a mapping of sections: %s)",
                         show(map, got, sizeof got), members);
-        return fail(ld, &map->start, "%s is %s (expected a mapping of %s)", prefix, show(map, got, sizeof got),
-                    members);
+        return fail(ld, &map->start, "%s is %s (expected a mapping of %s)", prefix,
+                    show(map, got, sizeof got), members);
     }
     for (size_t i = 0; i + 1 < map->n; i += 2) {
         const struct config_node *key = map->kids[i], *val = map->kids[i + 1];
         if (key->kind != CN_SCALAR || key->len == 0 || strlen(key->text) != key->len)
-            return fail(ld, &key->start, "a key must be a name (expected name: value%s%s)", prefix[0] ? " in " : "",
-                        prefix);
+            return fail(ld, &key->start, "a key must be a name (expected name: value%s%s)",
+                        prefix[0] ? " in " : "", prefix);
         for (size_t j = 0; j < i; j += 2)
             if (strcmp(map->kids[j]->text, key->text) == 0)
-                return fail(ld, &key->start, "duplicate key `%s%s%s` (first given at line %d, column %d)", prefix,
-                            prefix[0] ? "." : "", key->text, map->kids[j]->start.line, map->kids[j]->start.column);
+                return fail(ld, &key->start,
+                            "duplicate key `%s%s%s` (first given at line %d, column %d)", prefix,
+                            prefix[0] ? "." : "", key->text, map->kids[j]->start.line,
+                            map->kids[j]->start.column);
         char path[PATH_MAX_LEN];
         snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", key->text);
         int ki = key_index(path);
-        int rc = ki >= 0          ? apply(ld, (size_t)ki, val)
+        int rc = ki >= 0            ? apply(ld, (size_t)ki, val)
                  : is_section(path) ? walk_map(ld, val, path)
                                     : unknown_key(ld, key, path, prefix);
         if (rc != 0)
@@ -819,7 +870,8 @@ int config_read_file(const char *path, char **out, size_t *out_len, struct lrf_e
     if (bad || len >= CONFIG_MAX_FILE) {
         free(text);
         return bad ? lrf_error_set(err, path, 0, 0, "cannot read: %s", strerror(bad))
-                   : lrf_error_set(err, path, 0, 0, "too large for a config (expected under %u bytes)",
+                   : lrf_error_set(err, path, 0, 0,
+                                   "too large for a config (expected under %u bytes)",
                                    CONFIG_MAX_FILE);
     }
     *out = text;
@@ -848,8 +900,10 @@ static int set_value(struct lrf_config *cfg, const char *name, int src, const ch
     const char *eq = strchr(assignment, '=');
     struct config_mark at = {1, 1, 0};
     if (eq == NULL || eq == assignment)
-        return fail(&ld, &at, "`%s` is not an assignment (expected key.path=value, e.g. sweep.iterations=200)",
-                    assignment);
+        return fail(
+            &ld, &at,
+            "`%s` is not an assignment (expected key.path=value, e.g. sweep.iterations=200)",
+            assignment);
     char path[PATH_MAX_LEN];
     snprintf(path, sizeof path, "%.*s", (int)(eq - assignment), assignment);
     int ki = key_index(path);
@@ -864,7 +918,8 @@ static int set_value(struct lrf_config *cfg, const char *name, int src, const ch
     struct config_node *root;
     if (config_tree_parse(name, col_off, eq + 1, strlen(eq + 1), &root, err) != 0)
         return -1;
-    struct config_node empty = {.kind = CN_SCALAR, .plain = true, .text = (char *)"", .start = {1, col_off + 1, 0}};
+    struct config_node empty = {
+        .kind = CN_SCALAR, .plain = true, .text = (char *)"", .start = {1, col_off + 1, 0}};
     const struct config_node *v = root ? root : &empty;
     int rc = ki >= 0 ? apply(&ld, (size_t)ki, v) : walk_map(&ld, v, path);
     config_tree_free(root);
@@ -879,11 +934,20 @@ int config_set(struct lrf_config *cfg, const char *assignment, struct lrf_error 
 void config_defaults(struct lrf_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
+    struct loader ld = {cfg, "default", 0, NULL};
     for (size_t i = 0; i < config_nkeys; i++) {
-        char a[PATH_MAX_LEN + 64];
-        snprintf(a, sizeof a, "%s=%s", config_keys[i].path, config_keys[i].def);
-        /* The defaults are constants checked by the tests; an error here is a bug in the table. */
-        (void)set_value(cfg, "default", 0, a, NULL);
+        /* The defaults are constants checked by the tests; an error here is a bug in the table.
+         * Plain scalars skip libyaml (config_defaults runs once per fuzz input). */
+        const char *def = config_keys[i].def;
+        struct config_node n = {
+            .kind = CN_SCALAR, .plain = true, .text = (char *)def, .len = strlen(def)};
+        if (def[0] != '[') {
+            (void)apply(&ld, i, &n);
+        } else {
+            char a[PATH_MAX_LEN + 64];
+            snprintf(a, sizeof a, "%s=%s", config_keys[i].path, def);
+            (void)set_value(cfg, "default", 0, a, NULL);
+        }
     }
     memset(cfg->origin, 0, sizeof cfg->origin);
     cfg->origin_seq = 0;
@@ -904,18 +968,20 @@ void config_free(struct lrf_config *cfg)
 /* ---- cross-field checks ------------------------------------------------------------------ */
 
 /* Fail at where key a was given, or key b when b came later; no location for defaults. */
-static int fail_keys(const struct lrf_config *cfg, struct lrf_error *err, const char *a, const char *b,
-                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int fail_keys(const struct lrf_config *cfg, struct lrf_error *err, const char *a,
+                     const char *b, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int fail_keys(const struct lrf_config *cfg, struct lrf_error *err, const char *a, const char *b,
-                     const char *fmt, ...)
+static int fail_keys(const struct lrf_config *cfg, struct lrf_error *err, const char *a,
+                     const char *b, const char *fmt, ...)
 {
-    const struct config_origin *o = &cfg->origin[key_index(a)];
-    if (b != NULL && cfg->origin[key_index(b)].seq > o->seq)
-        o = &cfg->origin[key_index(b)];
-    const char *file = o->src < 0                                                  ? "--set"
+    static const struct config_origin none;
+    int ia = key_index(a), ib = b ? key_index(b) : -1;
+    const struct config_origin *o = ia >= 0 ? &cfg->origin[ia] : &none;
+    if (ib >= 0 && cfg->origin[ib].seq > o->seq)
+        o = &cfg->origin[ib];
+    const char *file = o->src < 0                                    ? "--set"
                        : o->src > 0 && o->src <= cfg->n_origin_names ? cfg->origin_names[o->src - 1]
-                                                                                   : "";
+                                                                     : "";
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
@@ -931,39 +997,48 @@ int config_validate(const struct lrf_config *cfg, struct lrf_error *err)
     char a[32], b[32];
     if (s->end_lr != 0 && s->multiplier != 0)
         return fail_keys(cfg, err, "sweep.end_lr", "sweep.multiplier",
-                         "both sweep.end_lr and sweep.multiplier are given (expected exactly one; null withdraws "
-                         "one given earlier)");
+                         "both sweep.end_lr and sweep.multiplier are given (expected exactly one; "
+                         "null withdraws one given earlier)");
     if (s->end_lr == 0 && s->multiplier == 0)
-        return fail_keys(cfg, err, "sweep.end_lr", "sweep.multiplier",
-                         "neither sweep.end_lr nor sweep.multiplier is given (expected exactly one)");
+        return fail_keys(
+            cfg, err, "sweep.end_lr", "sweep.multiplier",
+            "neither sweep.end_lr nor sweep.multiplier is given (expected exactly one)");
     if (s->end_lr != 0 && !(s->end_lr > s->start_lr)) {
         config_format_double(s->end_lr, a, sizeof a);
         config_format_double(s->start_lr, b, sizeof b);
-        return fail_keys(cfg, err, "sweep.end_lr", "sweep.start_lr",
-                         "sweep.end_lr (%s) is not above sweep.start_lr (%s) (expected end_lr > start_lr)", a, b);
+        return fail_keys(
+            cfg, err, "sweep.end_lr", "sweep.start_lr",
+            "sweep.end_lr (%s) is not above sweep.start_lr (%s) (expected end_lr > start_lr)", a,
+            b);
     }
     if (s->mode == 1 && s->end_lr == 0) /* SCHED_LINEAR */
         return fail_keys(cfg, err, "sweep.mode", "sweep.multiplier",
-                         "sweep.mode linear is given with sweep.multiplier (expected end_lr: a linear ladder has "
-                         "no constant factor)");
+                         "sweep.mode linear is given with sweep.multiplier (expected end_lr: a "
+                         "linear ladder has no constant factor)");
     if (s->loss == LOSS_VALIDATION && t->kind == TRAINER_BUILTIN && t->data.validation <= 0)
         return fail_keys(cfg, err, "sweep.loss", "trainer.data.validation",
-                         "sweep.loss is validation but trainer.data.validation is 0 (expected a held-out fraction "
-                         "such as 0.1)");
+                         "sweep.loss is validation but trainer.data.validation is 0 (expected a "
+                         "held-out fraction such as 0.1)");
     if (t->kind == TRAINER_EXEC && t->command_len == 0)
         return fail_keys(cfg, err, "trainer.kind", "trainer.command",
-                         "trainer.kind is exec but trainer.command is empty (expected e.g. [python3, train.py])");
+                         "trainer.kind is exec but trainer.command is empty (expected e.g. "
+                         "[python3, train.py])");
     if (t->kind == TRAINER_BUILTIN && t->data.kind == DATA_CSV && t->data.path == NULL)
-        return fail_keys(cfg, err, "trainer.data.kind", "trainer.data.path",
-                         "trainer.data.kind is csv but trainer.data.path is not given (expected a CSV file)");
-    if (t->kind == TRAINER_BUILTIN && t->data.kind == DATA_IDX && (t->data.images == NULL || t->data.labels == NULL))
-        return fail_keys(cfg, err, "trainer.data.kind", t->data.images ? "trainer.data.labels" : "trainer.data.images",
-                         "trainer.data.kind is idx but trainer.data.%s is not given (expected an IDX file)",
-                         t->data.images ? "labels" : "images");
+        return fail_keys(
+            cfg, err, "trainer.data.kind", "trainer.data.path",
+            "trainer.data.kind is csv but trainer.data.path is not given (expected a CSV file)");
+    if (t->kind == TRAINER_BUILTIN && t->data.kind == DATA_IDX &&
+        (t->data.images == NULL || t->data.labels == NULL))
+        return fail_keys(
+            cfg, err, "trainer.data.kind",
+            t->data.images ? "trainer.data.labels" : "trainer.data.images",
+            "trainer.data.kind is idx but trainer.data.%s is not given (expected an IDX file)",
+            t->data.images ? "labels" : "images");
     if (t->optimizer.kind == OPT_SGD && t->optimizer.nesterov &&
         (t->optimizer.momentum <= 0 || t->optimizer.dampening != 0))
-        return fail_keys(cfg, err, "trainer.optimizer.nesterov", "trainer.optimizer.momentum",
-                         "trainer.optimizer.nesterov needs momentum > 0 and dampening 0 (as in PyTorch)");
+        return fail_keys(
+            cfg, err, "trainer.optimizer.nesterov", "trainer.optimizer.momentum",
+            "trainer.optimizer.nesterov needs momentum > 0 and dampening 0 (as in PyTorch)");
     return 0;
 }
 
@@ -998,9 +1073,10 @@ static void write_quoted(FILE *fp, const char *s)
 /* A string as YAML: plain when it reads back as the same string, else double-quoted. */
 static void write_yaml_string(FILE *fp, const char *s)
 {
-    static const char *const special[] = {"", "~", "null", "Null", "NULL", "true", "false", "yes", "no", "on",
-                                          "off", "auto", "-", NULL};
-    bool plain = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./+-") == strlen(s) &&
+    static const char *const special[] = {"",    "~",  "null", "Null", "NULL", "true", "false",
+                                          "yes", "no", "on",   "off",  "auto", "-",    NULL};
+    bool plain = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./+-") ==
+                     strlen(s) &&
                  find_name(special, s) < 0 && parse_bool(s) < 0;
     if (plain)
         fputs(s, fp);
@@ -1017,7 +1093,8 @@ static void write_name(FILE *fp, const char *s, bool json)
 }
 
 /* The value of key k as JSON or YAML flow text. */
-static void emit_value(FILE *fp, const struct lrf_config *cfg, const struct config_key *k, bool json)
+static void emit_value(FILE *fp, const struct lrf_config *cfg, const struct config_key *k,
+                       bool json)
 {
     const void *f = cfield(cfg, k);
     const int *count = (const int *)(const void *)((const char *)cfg + k->count_offset);
@@ -1037,8 +1114,12 @@ static void emit_value(FILE *fp, const struct lrf_config *cfg, const struct conf
         else
             fprintf(fp, "%ld", *(const long *)f);
         break;
-    case CT_U64: fprintf(fp, "%" PRIu64, *(const uint64_t *)f); break;
-    case CT_BOOL: fputs(*(const bool *)f ? "true" : "false", fp); break;
+    case CT_U64:
+        fprintf(fp, "%" PRIu64, *(const uint64_t *)f);
+        break;
+    case CT_BOOL:
+        fputs(*(const bool *)f ? "true" : "false", fp);
+        break;
     case CT_TRISTATE:
         if (*(const int *)f < 0)
             write_name(fp, "auto", json);
@@ -1118,9 +1199,11 @@ static void emit(const struct lrf_config *cfg, FILE *fp, bool json, int indent)
                 fputc('}', fp);
         for (; depth < nc; depth++) {
             if (json)
-                fprintf(fp, "%s\"%.*s\": {", first[depth] ? "" : ", ", (int)comp_len[depth], comp[depth]);
+                fprintf(fp, "%s\"%.*s\": {", first[depth] ? "" : ", ", (int)comp_len[depth],
+                        comp[depth]);
             else
-                fprintf(fp, "%*s%.*s:\n", indent + 2 * depth, "", (int)comp_len[depth], comp[depth]);
+                fprintf(fp, "%*s%.*s:\n", indent + 2 * depth, "", (int)comp_len[depth],
+                        comp[depth]);
             open[depth] = comp[depth];
             open_len[depth] = comp_len[depth];
             first[depth] = false;
@@ -1165,7 +1248,8 @@ int config_meta_line(const struct lrf_config *cfg, char *buf, size_t size)
     bool first = true;
     for (size_t i = 0; i < config_nkeys; i++) {
         const struct config_key *k = &config_keys[i];
-        if (k->meta == NULL || (k->type == CT_DOUBLE && (k->flags & CK_NULL) && *(const double *)cfield(cfg, k) == 0))
+        if (k->meta == NULL ||
+            (k->type == CT_DOUBLE && (k->flags & CK_NULL) && *(const double *)cfield(cfg, k) == 0))
             continue;
         fprintf(fp, "%s%s=", first ? "" : " ", k->meta);
         emit_value(fp, cfg, k, false);

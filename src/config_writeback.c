@@ -154,8 +154,8 @@ static bool all_scalars(const struct config_node *seq)
  * lines stay: items replaced in place, extra lines added after the last ("- x" at the same
  * indentation) or the lines of surplus items removed. Works from the end backwards so that
  * the byte offsets stay valid. */
-static int replace_items(struct text *t, const struct config_node *old, const struct config_node *nw,
-                         const char *value)
+static int replace_items(struct text *t, const struct config_node *old,
+                         const struct config_node *nw, const char *value)
 {
     size_t n_old = old->n, n_new = nw->n, common = n_old < n_new ? n_old : n_new;
     bool nl;
@@ -167,7 +167,8 @@ static int replace_items(struct text *t, const struct config_node *old, const st
             return -1;
         for (size_t i = n_old; i < n_new; i++)
             u += (size_t)snprintf(ins + u, cap - u, "%*s- %.*s\n", old->start.column - 1, "",
-                                  (int)(nw->kids[i]->end.byte - nw->kids[i]->start.byte), value + nw->kids[i]->start.byte);
+                                  (int)(nw->kids[i]->end.byte - nw->kids[i]->start.byte),
+                                  value + nw->kids[i]->start.byte);
         int rc = insert_lines(t, tail, nl, ins);
         free(ins);
         if (rc != 0)
@@ -191,12 +192,13 @@ static int replace_items(struct text *t, const struct config_node *old, const st
 }
 
 /* Put value where node v stands. */
-static int replace_value(struct text *t, const struct config_node *v, const char *value, const char *name)
+static int replace_value(struct text *t, const struct config_node *v, const char *value,
+                         const char *name)
 {
     if (v->kind == CN_SEQ && !v->flow && all_scalars(v)) {
         struct config_node *nw = NULL;
-        if (config_tree_parse(name, 0, value, strlen(value), &nw, NULL) == 0 && nw != NULL && nw->kind == CN_SEQ &&
-            all_scalars(nw)) {
+        if (config_tree_parse(name, 0, value, strlen(value), &nw, NULL) == 0 && nw != NULL &&
+            nw->kind == CN_SEQ && all_scalars(nw)) {
             int rc = replace_items(t, v, nw, value);
             config_tree_free(nw);
             return rc;
@@ -253,8 +255,9 @@ static int set_one(struct text *t, const char *name, char *const *parts, int np,
         if (only_existing)
             goto out;
         if (v != NULL && !config_node_is_null(v)) {
-            rc = lrf_error_set(err, name, v->start.line, v->start.column,
-                               "cannot write back: `%s` is not a mapping (expected a section of keys)", parts[i]);
+            rc = lrf_error_set(
+                err, name, v->start.line, v->start.column,
+                "cannot write back: `%s` is not a mapping (expected a section of keys)", parts[i]);
             goto out;
         }
         bool nl = false;
@@ -268,7 +271,8 @@ static int set_one(struct text *t, const char *name, char *const *parts, int np,
                     key = map->kids[j - 1];
             if (block) {
                 pos = next_line(t, v->start.byte, &nl);
-                ins = chain(parts + i + 1, np - i - 1, value, false, (key ? key->start.column - 1 : 0) + step, step);
+                ins = chain(parts + i + 1, np - i - 1, value, false,
+                            (key ? key->start.column - 1 : 0) + step, step);
             } else {
                 char *inner = chain(parts + i + 1, np - i - 1, value, true, 0, 0);
                 ins = inner ? malloc(strlen(inner) + 4) : NULL;
@@ -303,8 +307,8 @@ out:
 
 static bool is_null_text(const char *v)
 {
-    return v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
-           strcmp(v, "NULL") == 0;
+    return v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
+           strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
 }
 
 /* Split a key path into parts (pointers into buf). */
@@ -321,17 +325,20 @@ static int split_path(const char *path, char *buf, size_t size, char **parts)
     return np;
 }
 
-static int edit(struct text *t, const char *name, const char *key, const char *value, struct lrf_error *err)
+static int edit(struct text *t, const char *name, const char *key, const char *value,
+                struct lrf_error *err)
 {
     if (config_key_find(key) == NULL) {
         const char *near = config_nearest_key(key);
         if (near != NULL)
-            return lrf_error_set(err, name, 0, 0, "cannot write back unknown key `%s` (did you mean `%s`?)", key,
+            return lrf_error_set(err, name, 0, 0,
+                                 "cannot write back unknown key `%s` (did you mean `%s`?)", key,
                                  near);
         return lrf_error_set(err, name, 0, 0, "cannot write back unknown key `%s`", key);
     }
     if (value[0] == '\0' || strpbrk(value, "\r\n") != NULL)
-        return lrf_error_set(err, name, 0, 0, "cannot write back %s: the value must be one line of YAML", key);
+        return lrf_error_set(err, name, 0, 0,
+                             "cannot write back %s: the value must be one line of YAML", key);
     char buf[256], *parts[MAX_PARTS];
     const char *partner = config_exclusive_partner(key);
     if (partner != NULL && !is_null_text(value)) {
@@ -343,8 +350,8 @@ static int edit(struct text *t, const char *name, const char *key, const char *v
     return set_one(t, name, parts, np, value, false, err);
 }
 
-int config_write_back(const char *path, const char *const *keys, const char *const *values, size_t n,
-                      struct lrf_error *err)
+int config_write_back(const char *path, const char *const *keys, const char *const *values,
+                      size_t n, struct lrf_error *err)
 {
     /* Write through a symbolic link to the file it names, keeping its permissions. */
     char *real = realpath(path, NULL);
@@ -372,7 +379,8 @@ int config_write_back(const char *path, const char *const *keys, const char *con
     if (bad != 0) {
         char msg[sizeof err->msg];
         snprintf(msg, sizeof msg, "%s", err->msg);
-        snprintf(err->msg, sizeof err->msg, "writing back would leave an invalid file: %.460s", msg);
+        snprintf(err->msg, sizeof err->msg, "writing back would leave an invalid file: %.460s",
+                 msg);
         goto out;
     }
     struct atomic_file af;

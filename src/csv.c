@@ -215,7 +215,7 @@ static int cell_number(const struct scan *s, const struct cell *c, const char *w
     char buf[CELL_MAX];
     if (n == 0) {
         if (allow_empty) {
-            *out = NAN;
+            *out = (double)NAN;
             return 0;
         }
         return lrf_error_set(err, s->name, s->lineno, col_of(s, c->start), "empty %s cell (expected a number)",
@@ -489,7 +489,7 @@ int csv_read_buffer(const char *name, const char *text, size_t len, struct sweep
 {
     memset(out, 0, sizeof *out);
     out->iterations = -1;
-    out->start_lr = out->end_lr = out->multiplier = out->smoothing = out->stop_factor = NAN;
+    out->start_lr = out->end_lr = out->multiplier = out->smoothing = out->stop_factor = (double)NAN;
     out->path = strdup(name);
     if (out->path == NULL)
         return lrf_error_set(err, name, 0, 0, "out of memory");

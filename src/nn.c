@@ -22,36 +22,41 @@
 #include "lrfind/nn.h"
 
 /* ==== micro-kernels ========================================================================
- * A micro-kernel computes one MR x NR tile of C from a packed A panel (kc steps of MR values)
- * and a packed B panel (kc steps of NR values): c[r * ldc + j] (+)= sum_p a[p][r] * b[p][j].
- * acc = 0 stores without reading C. */
+ * A micro-kernel computes one MR x NR tile of C = A . B over kc steps of k:
+ *   c[r * ldc + j] (+)= sum_p A(r, p) * b[p * NR + j],   A(r, p) = a[r * rs + p * cs]
+ * B is always packed (kc steps of NR values). A is read where it lies (rs = lda, cs = 1 for a
+ * row-major A; rs = 1, cs = lda for a transposed one) when the product has few columns, so a
+ * weight matrix that is used once per step is never copied, or packed (rs = 1, cs = MR) when
+ * it is reused across many column panels. acc = 0 stores without reading C. */
 
-typedef void (*ukr_fn)(size_t kc, const float *restrict a, const float *restrict b,
+typedef void (*ukr_fn)(size_t kc, const float *a, size_t rs, size_t cs, const float *restrict b,
                        float *restrict c, size_t ldc, int acc);
 
-/* Cache blocking: KC steps of k per packed block (the B micro-panel, KC x NR, stays in L1/L2),
- * MC rows of A per packed block (in L2), NC columns of B per packed block (in L3). */
+/* Cache blocking: KC steps of k per block (the B micro-panel, KC x NR, stays in L1), MC rows of
+ * A per packed block (L2), NC columns of B per packed block (L2/L3). A is packed only when the
+ * product has more than GEMM_PACK_A_N columns (measured: below that, packing costs more than
+ * the strided reads). */
 #define GEMM_KC 256
 #define GEMM_MC 128
 #define GEMM_NC 4096
+#define GEMM_PACK_A_N 64
 #define GEMM_MAX_MR 8
 #define GEMM_MAX_NR 32
 
 /* Portable kernel: 4 x 16, plain C that compilers turn into SSE/NEON. */
 #define GEN_MR 4
 #define GEN_NR 16
-static void ukr_generic(size_t kc, const float *restrict a, const float *restrict b,
+static void ukr_generic(size_t kc, const float *a, size_t rs, size_t cs, const float *restrict b,
                         float *restrict c, size_t ldc, int acc)
 {
     float t[GEN_MR][GEN_NR];
     memset(t, 0, sizeof t);
     for (size_t p = 0; p < kc; p++) {
         for (int r = 0; r < GEN_MR; r++) {
-            float ar = a[r];
+            float ar = a[(size_t)r * rs + p * cs];
             for (int j = 0; j < GEN_NR; j++)
                 t[r][j] += ar * b[j];
         }
-        a += GEN_MR;
         b += GEN_NR;
     }
     for (int r = 0; r < GEN_MR; r++)
@@ -64,24 +69,25 @@ static void ukr_generic(size_t kc, const float *restrict a, const float *restric
 #define AVX2_MR 6
 #define AVX2_NR 16
 __attribute__((target("avx2,fma"))) static void
-ukr_avx2(size_t kc, const float *restrict a, const float *restrict b, float *restrict c, size_t ldc,
-         int acc)
+ukr_avx2(size_t kc, const float *a, size_t rs, size_t cs, const float *restrict b,
+         float *restrict c, size_t ldc, int acc)
 {
     __m256 c0[AVX2_MR], c1[AVX2_MR];
+    const float *ar[AVX2_MR];
 #pragma GCC unroll 8
     for (int r = 0; r < AVX2_MR; r++) {
         c0[r] = _mm256_setzero_ps();
         c1[r] = _mm256_setzero_ps();
+        ar[r] = a + (size_t)r * rs;
     }
-    for (size_t p = 0; p < kc; p++) {
+    for (size_t p = 0, off = 0; p < kc; p++, off += cs) {
         __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
 #pragma GCC unroll 8
         for (int r = 0; r < AVX2_MR; r++) {
-            __m256 ar = _mm256_broadcast_ss(a + r);
-            c0[r] = _mm256_fmadd_ps(ar, b0, c0[r]);
-            c1[r] = _mm256_fmadd_ps(ar, b1, c1[r]);
+            __m256 x = _mm256_broadcast_ss(ar[r] + off);
+            c0[r] = _mm256_fmadd_ps(x, b0, c0[r]);
+            c1[r] = _mm256_fmadd_ps(x, b1, c1[r]);
         }
-        a += AVX2_MR;
         b += AVX2_NR;
     }
 #pragma GCC unroll 8
@@ -96,28 +102,29 @@ ukr_avx2(size_t kc, const float *restrict a, const float *restrict b, float *res
     }
 }
 
-/* AVX-512 kernel: 8 x 32 (16 zmm accumulators); MR = 8 divides the usual batch sizes. */
+/* AVX-512 kernel: 8 x 32 (16 zmm accumulators); MR = 8 divides the usual layer widths. */
 #define AVX512_MR 8
 #define AVX512_NR 32
 __attribute__((target("avx512f"))) static void
-ukr_avx512(size_t kc, const float *restrict a, const float *restrict b, float *restrict c,
-           size_t ldc, int acc)
+ukr_avx512(size_t kc, const float *a, size_t rs, size_t cs, const float *restrict b,
+           float *restrict c, size_t ldc, int acc)
 {
     __m512 c0[AVX512_MR], c1[AVX512_MR];
+    const float *ar[AVX512_MR];
 #pragma GCC unroll 8
     for (int r = 0; r < AVX512_MR; r++) {
         c0[r] = _mm512_setzero_ps();
         c1[r] = _mm512_setzero_ps();
+        ar[r] = a + (size_t)r * rs;
     }
-    for (size_t p = 0; p < kc; p++) {
+    for (size_t p = 0, off = 0; p < kc; p++, off += cs) {
         __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
 #pragma GCC unroll 8
         for (int r = 0; r < AVX512_MR; r++) {
-            __m512 ar = _mm512_set1_ps(a[r]);
-            c0[r] = _mm512_fmadd_ps(ar, b0, c0[r]);
-            c1[r] = _mm512_fmadd_ps(ar, b1, c1[r]);
+            __m512 x = _mm512_set1_ps(ar[r][off]);
+            c0[r] = _mm512_fmadd_ps(x, b0, c0[r]);
+            c1[r] = _mm512_fmadd_ps(x, b1, c1[r]);
         }
-        a += AVX512_MR;
         b += AVX512_NR;
     }
 #pragma GCC unroll 8
@@ -475,7 +482,7 @@ struct gemm_job {
 };
 
 /* C[i0 .. i1, j0 .. j1] of a product, on one thread with its own pack buffers (Goto/BLIS loop
- * order: jc, pc (pack B), ic (pack A), jr, ir, micro-kernel). */
+ * order: jc, pc (pack B), ic (pack A if it pays), jr, ir, micro-kernel). */
 static void gemm_block(const struct gemm_job *g, const struct pool_ws *ws, size_t i0, size_t i1,
                        size_t j0, size_t j1)
 {
@@ -492,6 +499,8 @@ static void gemm_block(const struct gemm_job *g, const struct pool_ws *ws, size_
     }
 #endif
     const size_t MR = (size_t)K->mr, NR = (size_t)K->nr;
+    const bool pack = g->n > GEMM_PACK_A_N;
+    const size_t rs = g->ta ? 1 : g->lda, cs = g->ta ? g->lda : 1;
     float tile[GEMM_MAX_MR * GEMM_MAX_NR] __attribute__((aligned(64)));
     for (size_t jc = j0; jc < j1; jc += GEMM_NC) {
         size_t nc = j1 - jc < GEMM_NC ? j1 - jc : GEMM_NC;
@@ -501,19 +510,36 @@ static void gemm_block(const struct gemm_job *g, const struct pool_ws *ws, size_
             pack_b(K, ws->pb, g->b, g->ldb, g->tb, pc, kc, jc, nc);
             for (size_t ic = i0; ic < i1; ic += GEMM_MC) {
                 size_t mc = i1 - ic < GEMM_MC ? i1 - ic : GEMM_MC;
-                pack_a(K, ws->pa, g->a, g->lda, g->ta, ic, mc, pc, kc);
+                if (pack)
+                    pack_a(K, ws->pa, g->a, g->lda, g->ta, ic, mc, pc, kc);
                 for (size_t jr = 0; jr < nc; jr += NR) {
                     size_t nr = nc - jr < NR ? nc - jr : NR;
                     const float *bp = ws->pb + jr * kc;
                     for (size_t ir = 0; ir < mc; ir += MR) {
-                        size_t mr = mc - ir < MR ? mc - ir : MR;
-                        const float *ap = ws->pa + ir * kc;
-                        float *c = g->c + (ic + ir) * g->ldc + jc + jr;
+                        size_t mr = mc - ir < MR ? mc - ir : MR, i = ic + ir;
+                        const float *ap;
+                        size_t ars, acs;
+                        if (pack) {
+                            ap = ws->pa + ir * kc;
+                            ars = 1;
+                            acs = MR;
+                        } else if (mr < MR) {
+                            /* the last, partial row panel: packed with zero rows */
+                            pack_a(K, ws->pa, g->a, g->lda, g->ta, i, mr, pc, kc);
+                            ap = ws->pa;
+                            ars = 1;
+                            acs = MR;
+                        } else {
+                            ap = g->ta ? g->a + pc * g->lda + i : g->a + i * g->lda + pc;
+                            ars = rs;
+                            acs = cs;
+                        }
+                        float *c = g->c + i * g->ldc + jc + jr;
                         if (mr == MR && nr == NR) {
-                            K->ukr(kc, ap, bp, c, g->ldc, acc);
+                            K->ukr(kc, ap, ars, acs, bp, c, g->ldc, acc);
                             continue;
                         }
-                        K->ukr(kc, ap, bp, tile, NR, 0);
+                        K->ukr(kc, ap, ars, acs, bp, tile, NR, 0);
                         for (size_t r = 0; r < mr; r++)
                             for (size_t q = 0; q < nr; q++)
                                 c[r * g->ldc + q] =
@@ -566,13 +592,11 @@ void nn_sgemm(struct nn_pool *pool, bool trans_a, bool trans_b, size_t m, size_t
     int threads = nn_pool_threads(pool);
     double flops = 2.0 * (double)m * (double)n * (double)k;
     if (threads > 1 && flops >= (double)GEMM_SPLIT_FLOPS) {
-        if (n >= 2 * NR) {
-            nn_pool_run(pool, gemm_worker, &g);
-            return;
-        }
-        if (m >= 2 * MR) {
-            g.split_n = false;
-            g.step = MR;
+        /* split the longer side: each thread packs its share of one operand and all of the other */
+        bool rows = m >= 2 * MR && (m >= n || n < 2 * NR);
+        if (rows || n >= 2 * NR) {
+            g.split_n = !rows;
+            g.step = rows ? MR : NR;
             nn_pool_run(pool, gemm_worker, &g);
             return;
         }
@@ -580,40 +604,196 @@ void nn_sgemm(struct nn_pool *pool, bool trans_a, bool trans_b, size_t m, size_t
     gemm_block(&g, &pool->ws[0], 0, m, 0, n);
 }
 
+/* ==== elementwise loops ====================================================================
+ * ReLU-type activations and the bias loops, written once over a vector type (GCC vector
+ * extensions, branch-free selects) and compiled for AVX-512, AVX2 and the baseline, so that
+ * they neither branch on the sign of each value nor wait for -O3's vectoriser. NaN passes
+ * through as in PyTorch: relu(NaN) = NaN. */
+
+struct ew_ops {
+    void (*relu_fwd)(float *out, const float *inp, size_t n);
+    void (*relu_bwd)(float *dinp, const float *dout, const float *pre, size_t n);
+    void (*leaky_fwd)(float *out, const float *inp, size_t n);
+    void (*leaky_bwd)(float *dinp, const float *dout, const float *pre, size_t n);
+    void (*add_scalar)(float *x, float v, size_t n); /* x[n] += v */
+    float (*row_sum)(const float *x, size_t n);       /* sum of x[n] */
+};
+
+/* Scalar reference versions (and the tails of the vector loops). */
+static void relu_fwd_1(float *out, const float *inp, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = inp[i] < 0.0f ? 0.0f : inp[i];
+}
+static void relu_bwd_1(float *dinp, const float *dout, const float *pre, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dinp[i] = pre[i] > 0.0f ? dout[i] : 0.0f;
+}
+static void leaky_fwd_1(float *out, const float *inp, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = inp[i] < 0.0f ? NN_LEAKY_SLOPE * inp[i] : inp[i];
+}
+static void leaky_bwd_1(float *dinp, const float *dout, const float *pre, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dinp[i] = pre[i] > 0.0f ? dout[i] : NN_LEAKY_SLOPE * dout[i];
+}
+static void add_scalar_1(float *x, float v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] += v;
+}
+static float row_sum_1(const float *x, size_t n)
+{
+    float s = 0.0f;
+    for (size_t i = 0; i < n; i++)
+        s += x[i];
+    return s;
+}
+
+/* The vector versions over VT (W floats) with IT the matching integer vector. */
+#define DEFINE_EW(SUFFIX, ATTR, VT, IT, W)                                                      \
+    ATTR static void relu_fwd_##SUFFIX(float *out, const float *inp, size_t n)                \
+    {                                                                                           \
+        size_t i = 0;                                                                           \
+        for (; i + W <= n; i += W) {                                                            \
+            VT x;                                                                               \
+            memcpy(&x, inp + i, sizeof x);                                                      \
+            IT r = (IT)x & ~(IT)(x < (VT){0});                                                  \
+            memcpy(out + i, &r, sizeof r);                                                      \
+        }                                                                                       \
+        relu_fwd_1(out + i, inp + i, n - i);                                                    \
+    }                                                                                           \
+    ATTR static void relu_bwd_##SUFFIX(float *dinp, const float *dout, const float *pre,       \
+                                       size_t n)                                                \
+    {                                                                                           \
+        size_t i = 0;                                                                           \
+        for (; i + W <= n; i += W) {                                                            \
+            VT d, p;                                                                            \
+            memcpy(&d, dout + i, sizeof d);                                                     \
+            memcpy(&p, pre + i, sizeof p);                                                      \
+            IT r = (IT)d & (IT)(p > (VT){0});                                                   \
+            memcpy(dinp + i, &r, sizeof r);                                                     \
+        }                                                                                       \
+        relu_bwd_1(dinp + i, dout + i, pre + i, n - i);                                         \
+    }                                                                                           \
+    ATTR static void leaky_fwd_##SUFFIX(float *out, const float *inp, size_t n)               \
+    {                                                                                           \
+        size_t i = 0;                                                                           \
+        for (; i + W <= n; i += W) {                                                            \
+            VT x;                                                                               \
+            memcpy(&x, inp + i, sizeof x);                                                      \
+            VT s = x * NN_LEAKY_SLOPE;                                                          \
+            IT m = (IT)(x < (VT){0});                                                           \
+            IT r = (m & (IT)s) | (~m & (IT)x);                                                  \
+            memcpy(out + i, &r, sizeof r);                                                      \
+        }                                                                                       \
+        leaky_fwd_1(out + i, inp + i, n - i);                                                   \
+    }                                                                                           \
+    ATTR static void leaky_bwd_##SUFFIX(float *dinp, const float *dout, const float *pre,      \
+                                        size_t n)                                               \
+    {                                                                                           \
+        size_t i = 0;                                                                           \
+        for (; i + W <= n; i += W) {                                                            \
+            VT d, p;                                                                            \
+            memcpy(&d, dout + i, sizeof d);                                                     \
+            memcpy(&p, pre + i, sizeof p);                                                      \
+            VT s = d * NN_LEAKY_SLOPE;                                                          \
+            IT m = (IT)(p > (VT){0});                                                           \
+            IT r = (m & (IT)d) | (~m & (IT)s);                                                  \
+            memcpy(dinp + i, &r, sizeof r);                                                     \
+        }                                                                                       \
+        leaky_bwd_1(dinp + i, dout + i, pre + i, n - i);                                        \
+    }                                                                                           \
+    ATTR static void add_scalar_##SUFFIX(float *x, float v, size_t n)                        \
+    {                                                                                           \
+        size_t i = 0;                                                                           \
+        for (; i + W <= n; i += W) {                                                            \
+            VT y;                                                                               \
+            memcpy(&y, x + i, sizeof y);                                                        \
+            y = y + v;                                                                          \
+            memcpy(x + i, &y, sizeof y);                                                        \
+        }                                                                                       \
+        add_scalar_1(x + i, v, n - i);                                                          \
+    }                                                                                           \
+    ATTR static float row_sum_##SUFFIX(const float *x, size_t n)                               \
+    {                                                                                           \
+        VT acc = {0};                                                                           \
+        size_t i = 0;                                                                           \
+        for (; i + W <= n; i += W) {                                                            \
+            VT y;                                                                               \
+            memcpy(&y, x + i, sizeof y);                                                        \
+            acc = acc + y;                                                                      \
+        }                                                                                       \
+        float s = 0.0f;                                                                         \
+        for (int l = 0; l < W; l++)                                                             \
+            s += acc[l];                                                                        \
+        return s + row_sum_1(x + i, n - i);                                                     \
+    }
+
+typedef float ew_v16f __attribute__((vector_size(64)));
+typedef int32_t ew_v16i __attribute__((vector_size(64)));
+typedef float ew_v8f __attribute__((vector_size(32)));
+typedef int32_t ew_v8i __attribute__((vector_size(32)));
+typedef float ew_v4f __attribute__((vector_size(16)));
+typedef int32_t ew_v4i __attribute__((vector_size(16)));
+#if NN_X86
+DEFINE_EW(avx512, __attribute__((target("avx512f"))), ew_v16f, ew_v16i, 16)
+DEFINE_EW(avx2, __attribute__((target("avx2"))), ew_v8f, ew_v8i, 8)
+#endif
+DEFINE_EW(v4, , ew_v4f, ew_v4i, 4)
+
+/* The widest elementwise loops this CPU runs. */
+static const struct ew_ops *ew_get(void)
+{
+    static const struct ew_ops v4 = {relu_fwd_v4, relu_bwd_v4, leaky_fwd_v4, leaky_bwd_v4,
+                                     add_scalar_v4, row_sum_v4};
+#if NN_X86
+    static const struct ew_ops avx512 = {relu_fwd_avx512,  relu_bwd_avx512,   leaky_fwd_avx512,
+                                         leaky_bwd_avx512, add_scalar_avx512, row_sum_avx512};
+    static const struct ew_ops avx2 = {relu_fwd_avx2,  relu_bwd_avx2,   leaky_fwd_avx2,
+                                       leaky_bwd_avx2, add_scalar_avx2, row_sum_avx2};
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f"))
+        return &avx512;
+    if (__builtin_cpu_supports("avx2"))
+        return &avx2;
+#endif
+    return &v4;
+}
+
 /* ==== layers ================================================================================ */
 
 void dense_forward(float *out, const float *inp, const float *w, const float *b, size_t B,
                    size_t in, size_t out_dim, struct nn_pool *pool)
 {
-    /* out[B, out_dim] = inp[B, in] . w[out_dim, in]^T */
-    nn_sgemm(pool, false, true, B, out_dim, in, inp, in, w, in, false, out, out_dim);
+    /* out[out_dim, B] = w[out_dim, in] . inp[in, B] */
+    nn_sgemm(pool, false, false, out_dim, B, in, w, in, inp, B, false, out, B);
     if (b == NULL)
         return;
-    for (size_t i = 0; i < B; i++) {
-        float *o = out + i * out_dim;
-        for (size_t j = 0; j < out_dim; j++)
-            o[j] += b[j];
-    }
+    const struct ew_ops *ew = ew_get();
+    for (size_t o = 0; o < out_dim; o++)
+        ew->add_scalar(out + o * B, b[o], B);
 }
 
 void dense_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
                     const float *w, size_t B, size_t in, size_t out_dim, bool accumulate,
                     struct nn_pool *pool)
 {
-    /* dinp[B, in] = dout[B, out_dim] . w[out_dim, in] */
+    /* dinp[in, B] = w^T[in, out_dim] . dout[out_dim, B] */
     if (dinp != NULL)
-        nn_sgemm(pool, false, false, B, in, out_dim, dout, out_dim, w, in, false, dinp, in);
-    /* dw[out_dim, in] (+)= dout^T[out_dim, B] . inp[B, in] */
-    nn_sgemm(pool, true, false, out_dim, in, B, dout, out_dim, inp, in, accumulate, dw, in);
-    /* db[out_dim] (+)= sum_i dout[i, :] */
+        nn_sgemm(pool, true, false, in, B, out_dim, w, in, dout, B, false, dinp, B);
+    /* dw[out_dim, in] (+)= dout[out_dim, B] . inp^T[B, in] */
+    nn_sgemm(pool, false, true, out_dim, in, B, dout, B, inp, B, accumulate, dw, in);
+    /* db[out_dim] (+)= the row sums of dout */
     if (db == NULL)
         return;
-    if (!accumulate)
-        memset(db, 0, out_dim * sizeof *db);
-    for (size_t i = 0; i < B; i++) {
-        const float *d = dout + i * out_dim;
-        for (size_t j = 0; j < out_dim; j++)
-            db[j] += d[j];
+    const struct ew_ops *ew = ew_get();
+    for (size_t o = 0; o < out_dim; o++) {
+        float sum = ew->row_sum(dout + o * B, B);
+        db[o] = accumulate ? db[o] + sum : sum;
     }
 }
 
@@ -634,13 +814,10 @@ void act_forward(float *out, const float *inp, size_t n, enum nn_act act)
 {
     switch (act) {
     case NN_RELU:
-        /* written so that NaN passes through, as torch.relu does */
-        for (size_t i = 0; i < n; i++)
-            out[i] = inp[i] < 0.0f ? 0.0f : inp[i];
+        ew_get()->relu_fwd(out, inp, n);
         break;
     case NN_LEAKY_RELU:
-        for (size_t i = 0; i < n; i++)
-            out[i] = inp[i] < 0.0f ? NN_LEAKY_SLOPE * inp[i] : inp[i];
+        ew_get()->leaky_fwd(out, inp, n);
         break;
     case NN_TANH:
         for (size_t i = 0; i < n; i++)
@@ -662,12 +839,10 @@ void act_backward(float *dinp, const float *dout, const float *pre, const float 
 {
     switch (act) {
     case NN_RELU:
-        for (size_t i = 0; i < n; i++)
-            dinp[i] = pre[i] > 0.0f ? dout[i] : 0.0f;
+        ew_get()->relu_bwd(dinp, dout, pre, n);
         break;
     case NN_LEAKY_RELU:
-        for (size_t i = 0; i < n; i++)
-            dinp[i] = pre[i] > 0.0f ? dout[i] : NN_LEAKY_SLOPE * dout[i];
+        ew_get()->leaky_bwd(dinp, dout, pre, n);
         break;
     case NN_TANH:
         for (size_t i = 0; i < n; i++)
@@ -689,27 +864,23 @@ double softmax_xent(float *dlogits, const float *logits, const int32_t *labels, 
 {
     double total = 0.0;
     for (size_t i = 0; i < B; i++) {
-        const float *z = logits + i * C;
-        float mx = z[0];
+        /* sample i is column i: z_j = logits[j * B + i] */
+        float mx = logits[i];
         for (size_t j = 1; j < C; j++)
-            mx = z[j] > mx ? z[j] : mx;
-        if (isnan(mx)) /* a NaN anywhere in the row: a NaN loss */
-            for (size_t j = 0; j < C; j++)
-                if (isnan(z[j]))
-                    mx = z[j];
+            mx = logits[j * B + i] > mx ? logits[j * B + i] : mx;
+        for (size_t j = 0; j < C; j++) /* a NaN anywhere in the column: a NaN loss */
+            if (isnan(logits[j * B + i]))
+                mx = logits[j * B + i];
         double sum = 0.0;
         for (size_t j = 0; j < C; j++)
-            sum += exp((double)z[j] - (double)mx);
+            sum += exp((double)logits[j * B + i] - (double)mx);
         size_t y = (size_t)labels[i];
-        double logp = (double)z[y] - (double)mx - log(sum);
-        total -= logp;
-        if (dlogits != NULL) {
-            float *d = dlogits + i * C;
+        total -= (double)logits[y * B + i] - (double)mx - log(sum);
+        if (dlogits != NULL)
             for (size_t j = 0; j < C; j++) {
-                double p = exp((double)z[j] - (double)mx) / sum;
-                d[j] = (float)(p - (j == y ? 1.0 : 0.0)) * scale / (float)B;
+                double p = exp((double)logits[j * B + i] - (double)mx) / sum;
+                dlogits[j * B + i] = (float)((p - (j == y ? 1.0 : 0.0)) / (double)B) * scale;
             }
-        }
     }
     return B ? total / (double)B : 0.0;
 }
@@ -869,12 +1040,12 @@ void nn_backward(struct nn_model *m, const float *x, size_t B, bool accumulate)
 
 void nn_predict(const struct nn_model *m, size_t B, int32_t *pred)
 {
-    const float *out = m->pre[m->n_layers - 1];
+    const float *out = m->pre[m->n_layers - 1]; /* [D, B] */
     size_t D = m->dims[m->n_layers];
     for (size_t i = 0; i < B; i++) {
         size_t best = 0;
         for (size_t j = 1; j < D; j++)
-            if (out[i * D + j] > out[i * D + best])
+            if (out[j * B + i] > out[best * B + i])
                 best = j;
         pred[i] = (int32_t)best;
     }

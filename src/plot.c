@@ -60,6 +60,7 @@ struct frame {
     bool y_ok;
     double *edge;            /* [nc + 1] lr at the left edge of each sub-column */
     double lr_lo, lr_hi;     /* 10^x_lo, 10^x_hi with a hair of slack */
+    const bool *sorted;      /* [n_series] whether each series' rates are nondecreasing */
     const struct glyphs *gl;
     bool braille;
 };
@@ -109,7 +110,46 @@ static bool series_has_points(const struct plot_series *s)
 /* ------------------------------------------------------------------------------------------ */
 /* Views and regions */
 
-bool plot_auto_view(const struct plot_series *s, size_t n_series, struct plot_view *v)
+/* Whether the rates are nondecreasing (NaN breaks it): the fast paths need it. */
+static bool is_sorted(const double *lr, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (!(lr[i] >= lr[i - 1]))
+            return false;
+    return true;
+}
+
+/* The lowest and highest positive finite rate of a series; false when it has none. Sorted
+ * rates are read from the ends. */
+static bool series_x_range(const struct plot_series *s, bool sorted, double *lo, double *hi)
+{
+    const double *lr = s->lr;
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    if (sorted) {
+        size_t i = 0, j = s->n;
+        while (i < s->n && !(lr[i] > 0 && isfinite(lr[i])))
+            i++;
+        while (j > i && !(lr[j - 1] > 0 && isfinite(lr[j - 1])))
+            j--;
+        if (i >= j)
+            return false;
+        *lo = lr[i];
+        *hi = lr[j - 1];
+        return true;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        if (!(lr[i] > 0) || !isfinite(lr[i]))
+            continue;
+        *lo = fmin(*lo, lr[i]);
+        *hi = fmax(*hi, lr[i]);
+    }
+    return *lo <= *hi;
+}
+
+/* plot_auto_view with the sortedness of each series known (NULL: find out). */
+static bool auto_view(const struct plot_series *s, size_t n_series, const bool *sorted,
+                      struct plot_view *v)
 {
     double xlo = INFINITY, xhi = -INFINITY;
     struct axis_range y = {INFINITY, -INFINITY};
@@ -117,14 +157,11 @@ bool plot_auto_view(const struct plot_series *s, size_t n_series, struct plot_vi
     for (size_t k = 0; k < n_series; k++) {
         if (!series_has_points(&s[k]))
             continue;
-        const double *lr = s[k].lr;
-        for (size_t i = 0; i < s[k].n; i++) {
-            if (!(lr[i] > 0) || !isfinite(lr[i]))
-                continue;
-            if (lr[i] < xlo)
-                xlo = lr[i];
-            if (lr[i] > xhi)
-                xhi = lr[i];
+        double lo, hi;
+        bool sk = sorted ? sorted[k] : is_sorted(s[k].lr, s[k].n);
+        if (series_x_range(&s[k], sk, &lo, &hi)) {
+            xlo = fmin(xlo, lo);
+            xhi = fmax(xhi, hi);
         }
         struct axis_range r;
         if (axis_loss_range(s[k].loss, series_smooth(&s[k]), s[k].n, &r)) {
@@ -148,6 +185,11 @@ bool plot_auto_view(const struct plot_series *s, size_t n_series, struct plot_vi
         v->y_lo = v->y_hi = NAN;
     }
     return true;
+}
+
+bool plot_auto_view(const struct plot_series *s, size_t n_series, struct plot_view *v)
+{
+    return auto_view(s, n_series, NULL, v);
 }
 
 bool plot_regions(const struct plot_series *s, struct plot_regions *out)
@@ -187,10 +229,12 @@ bool plot_regions(const struct plot_series *s, struct plot_regions *out)
 /* ------------------------------------------------------------------------------------------ */
 /* Scales */
 
-/* Sub-row coordinate of loss v (0 at the top of the view, nr at its bottom). */
+/* Sub-row coordinate of loss v, 0 at the top edge of the area and nr at its bottom edge. y_hi
+ * and y_lo map to the middles of the top and bottom rows, so a value on a tick is drawn at
+ * the height of the tick mark (a flat line at 2.0 is "-" next to "2.0 +"). */
 static double frame_u(const struct frame *f, double v)
 {
-    double u = (f->y_hi - v) / (f->y_hi - f->y_lo) * f->nr;
+    double u = (f->y_hi - v) / (f->y_hi - f->y_lo) * (f->nr - f->sy) + 0.5 * f->sy;
     if (!(u > -U_LIMIT))
         return -U_LIMIT;
     if (u > U_LIMIT)
@@ -240,14 +284,6 @@ struct walker {
     bool sorted;
 };
 
-static bool is_sorted(const double *lr, size_t n)
-{
-    for (size_t i = 1; i < n; i++)
-        if (!(lr[i] >= lr[i - 1]))
-            return false;
-    return true;
-}
-
 /* The first index whose lr is >= x in the sorted lr[n]. */
 static size_t lower_bound(const double *lr, size_t n, double x)
 {
@@ -262,13 +298,14 @@ static size_t lower_bound(const double *lr, size_t n, double x)
     return lo;
 }
 
-static void walk_init(struct walker *w, const struct frame *f, const double *lr, size_t n)
+static void walk_init(struct walker *w, const struct frame *f, const double *lr, size_t n,
+                      bool sorted)
 {
     w->f = f;
     w->lr = lr;
     w->n = n;
     w->c = 0;
-    w->sorted = is_sorted(lr, n);
+    w->sorted = sorted;
     w->i = w->sorted ? lower_bound(lr, n, f->lr_lo) : 0;
 }
 
@@ -305,12 +342,12 @@ static bool walk_next(struct walker *w, size_t *idx, int *col)
 
 /* Bin the values v[] of a series by sub-column. */
 static void bin_values(const struct frame *f, const double *lr, const double *v, size_t n,
-                       struct bin *bins)
+                       bool sorted, struct bin *bins)
 {
     for (int c = 0; c < f->nc; c++)
         bins[c] = (struct bin){0, 0, 0, 0, false, false};
     struct walker w;
-    walk_init(&w, f, lr, n);
+    walk_init(&w, f, lr, n, sorted);
     size_t i;
     int c;
     while (walk_next(&w, &i, &c)) {
@@ -426,10 +463,10 @@ static void spans_to_levels(const struct frame *f, const struct span *sp, uint8_
 
 /* Mark the raw points of a series: braille dots, or (ASCII) cells. */
 static void raw_to_mask(const struct frame *f, const double *lr, const double *v, size_t n,
-                        uint8_t *mask)
+                        bool sorted, uint8_t *mask)
 {
     struct walker w;
-    walk_init(&w, f, lr, n);
+    walk_init(&w, f, lr, n, sorted);
     size_t i;
     int c;
     while (walk_next(&w, &i, &c)) {
@@ -486,7 +523,7 @@ static void draw_overlay(struct grid *g, const struct frame *f, struct scratch *
 {
     int slot = (int)((k - 1) % ROLE_OVERLAY_COUNT);
     enum role role = (enum role)(ROLE_OVERLAY1 + slot);
-    bin_values(f, s->lr, series_smooth(s), s->n, sc->bins);
+    bin_values(f, s->lr, series_smooth(s), s->n, f->sorted[k], sc->bins);
     bins_to_spans(sc->bins, f->nc, sc->spans);
     if (f->braille) {
         memset(sc->mask, 0, (size_t)f->pw * (size_t)f->ph);
@@ -523,8 +560,8 @@ static void draw_main(struct grid *g, const struct frame *f, struct scratch *sc,
     memset(sc->mask, 0, cells);  /* line */
     memset(sc->mask2, 0, cells); /* raw */
     if (raw && s->loss != NULL && s->loss != sm)
-        raw_to_mask(f, s->lr, s->loss, s->n, sc->mask2);
-    bin_values(f, s->lr, sm, s->n, sc->bins);
+        raw_to_mask(f, s->lr, s->loss, s->n, f->sorted[0], sc->mask2);
+    bin_values(f, s->lr, sm, s->n, f->sorted[0], sc->bins);
     bins_to_spans(sc->bins, f->nc, sc->spans);
     if (f->braille)
         spans_to_dots(f, sc->spans, 0xf, sc->mask);
@@ -562,7 +599,7 @@ static void draw_main(struct grid *g, const struct frame *f, struct scratch *sc,
 
 /* The smoothed loss of s at rate lr, interpolated in log lr (the nearest point at the ends);
  * fallback is used when the rates are not sorted or the value is not finite. */
-static double value_at(const struct plot_series *s, double lr, size_t fallback)
+static double value_at(const struct plot_series *s, bool sorted, double lr, size_t fallback)
 {
     const double *sm = series_smooth(s);
     const double *x = s->lr;
@@ -570,7 +607,7 @@ static double value_at(const struct plot_series *s, double lr, size_t fallback)
     double fb = fallback < n ? sm[fallback] : (double)NAN;
     if (n == 0)
         return NAN;
-    if (!is_sorted(x, n))
+    if (!sorted)
         return fb;
     size_t i = lower_bound(x, n, lr);
     double v;
@@ -609,7 +646,7 @@ static int place_marks(const struct frame *f, const struct plot_series *s, size_
             int col = lr_col(f, sg->lr);
             if (col < 0)
                 continue;
-            double v = value_at(&s[k], sg->lr, sg->index);
+            double v = value_at(&s[k], f->sorted[k], sg->lr, sg->index);
             if (!isfinite(v))
                 continue;
             int row = value_row(f, v);
@@ -795,6 +832,8 @@ static void draw_regions(struct grid *g, const struct frame *f, int y,
     static const char *const sweet[] = {" sweet spot ", " sweet ", " ok ", NULL};
     static const char *const high[] = {" too high ", " high ", NULL};
     double xl = log10(rg->lr_lo), xh = log10(rg->lr_hi);
+    if (!isfinite(xl) || !isfinite(xh))
+        return;
     /* region boundaries as cell columns, clamped to the area */
     double fl = (xl - f->x_lo) / (f->x_hi - f->x_lo) * f->pw;
     double fh = (xh - f->x_lo) / (f->x_hi - f->x_lo) * f->pw;
@@ -897,7 +936,7 @@ int plot_render(struct grid *g, struct rect r, const struct plot_series *s, size
     int header = avail >= 4 ? 1 : 0;
     int title = (o.title != NULL && avail - header >= 8) ? 1 : 0;
     int legend_rows = 0;
-    if (o.flags & PLOT_LEGEND) {
+    if ((o.flags & PLOT_LEGEND) && have_data) {
         /* clipping is not known yet: reserve for the ^ item whenever data exist */
         build_legend(&lg, s, n_series, &o, gl, have_data);
         int need = legend_flow(&lg, NULL, r, 0, 0, r.w, 0);
@@ -980,21 +1019,20 @@ int plot_render(struct grid *g, struct rect r, const struct plot_series *s, size
             start = r.x + r.w - w;
         if (start < r.x)
             start = r.x;
-        grid_put(g, col, axis_y, gl->xtick, ROLE_AXIS);
+        if (xt[i].pos > 0) /* the corner marks the first column */
+            grid_put(g, col, axis_y, gl->xtick, ROLE_AXIS);
         if (start <= last_end)
             continue;
         grid_puts_clip(g, r, start, label_y, xt[i].label, ROLE_LABEL);
         last_end = start + w;
     }
-    if (row_free(g, r.x + r.w - 3, label_y, 3))
+    if (row_free(g, r.x + r.w - 3, label_y, 3)) /* the x title, where the labels leave room */
         grid_puts_clip(g, r, r.x + r.w - 2, label_y, "lr", ROLE_LABEL);
-    else if (row_free(g, r.x, label_y, 3))
-        grid_puts_clip(g, r, r.x, label_y, "lr", ROLE_LABEL);
 
     if (!have_data || !y_ok) {
         put_centred(g, f.area, f.area.y + (ph - 1) / 2, o.empty_msg ? o.empty_msg : "waiting for data",
                     ROLE_DIM);
-        if (legend_rows > 0 && have_data)
+        if (legend_rows > 0)
             legend_flow(&lg, g, r, r.x, label_y + 1, r.w, legend_rows);
         if (geom)
             *geom = gm;

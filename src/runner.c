@@ -76,7 +76,7 @@ static void do_restart(struct runner *r)
 {
     r->restart_req = false;
     r->in_flight = true;
-    r->in_flight_lr = NAN;
+    r->in_flight_lr = (double)NAN;
     pthread_mutex_unlock(&r->mu);
     struct lrf_error e;
     lrf_error_clear(&e);
@@ -155,6 +155,9 @@ static void *runner_main(void *arg)
             pthread_cond_wait(&r->cv, &r->mu);
     }
     r->state = RUNNER_QUIT;
+    struct timespec cpu;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0)
+        r->thread_cpu_s = (double)cpu.tv_sec + (double)cpu.tv_nsec * 1e-9;
     wake_ui(r, RUNNER_CH_STATE);
     pthread_mutex_unlock(&r->mu);
     return NULL;

@@ -85,7 +85,8 @@ static void test_table(void **state)
             size_t n = strlen(p);
             if (i > 0 && strncmp(config_keys[i - 1].path, p, n) != 0)
                 for (size_t j = 0; j < i; j++)
-                    assert_false(strncmp(config_keys[j].path, p, n) == 0 && config_keys[j].path[n] == '.');
+                    assert_false(strncmp(config_keys[j].path, p, n) == 0 &&
+                                 config_keys[j].path[n] == '.');
         }
         /* Each default reads back through --set. */
         struct lrf_config cfg;
@@ -106,12 +107,15 @@ static void test_enum_order(void **state)
 {
     struct lrf_config c;
     char msg[600];
-    assert_int_equal(load(&c, "sweep: {mode: linear, pick: steep, loss: validation}\n"
-                              "trainer: {kind: exec, command: [x], data: {kind: idx, task: regress, validation: 0.1},\n"
-                              "  model: {activation: gelu}, optimizer: {kind: adamw}}\n"
-                              "ui: {charset: braille, color: always}\n",
-                         msg, sizeof msg),
-                     0);
+    static const char yaml[] = "sweep: {mode: linear, pick: steep, loss: validation}\n"
+                               "trainer:\n"
+                               "  kind: exec\n"
+                               "  command: [x]\n"
+                               "  data: {kind: idx, task: regress, validation: 0.1}\n"
+                               "  model: {activation: gelu}\n"
+                               "  optimizer: {kind: adamw}\n"
+                               "ui: {charset: braille, color: always}\n";
+    assert_int_equal(load(&c, yaml, msg, sizeof msg), 0);
     assert_int_equal(c.sweep.mode, SCHED_LINEAR);
     assert_int_equal(c.sweep.pick, SUGGEST_STEEP);
     assert_int_equal(c.sweep.loss, LOSS_VALIDATION);
@@ -123,10 +127,10 @@ static void test_enum_order(void **state)
     assert_int_equal(c.ui.charset, CHARSET_BRAILLE);
     assert_int_equal(c.ui.color, COLOR_ALWAYS);
     config_free(&c);
-    assert_int_equal(load(&c, "trainer: {data: {kind: regression}, model: {activation: leaky_relu}}\n"
-                              "ui: {charset: ascii, color: never}\n",
-                         msg, sizeof msg),
-                     0);
+    static const char yaml2[] =
+        "trainer: {data: {kind: regression}, model: {activation: leaky_relu}}\n"
+        "ui: {charset: ascii, color: never}\n";
+    assert_int_equal(load(&c, yaml2, msg, sizeof msg), 0);
     assert_int_equal(c.trainer.data.kind, DATA_REGRESSION);
     assert_int_equal(c.trainer.model.activation, ACT_LEAKY_RELU);
     assert_int_equal(c.ui.charset, CHARSET_ASCII);
@@ -193,8 +197,9 @@ static void test_defaults(void **state)
     assert_int_equal(config_validate(&c, &err), 0);
     char meta[256];
     assert_int_equal(config_meta_line(&c, meta, sizeof meta), 0);
-    assert_string_equal(meta, "start_lr=1e-07 end_lr=10 iterations=100 mode=exponential smoothing=0.98 "
-                              "stop_factor=4 trainer=builtin seed=42");
+    assert_string_equal(meta,
+                        "start_lr=1e-07 end_lr=10 iterations=100 mode=exponential smoothing=0.98 "
+                        "stop_factor=4 trainer=builtin seed=42");
     assert_int_equal(config_meta_line(&c, meta, 20), -1);
     assert_int_equal(strlen(meta), 19);
     config_free(&c);
@@ -224,8 +229,15 @@ static void test_design_example(void **state)
 
 static void test_empty_and_null(void **state)
 {
-    static const char *const texts[] = {"", "\n\n", "# only a comment\n", "---\n", "~\n", "null", "---\n...\n",
-                                        "\xef\xbb\xbf# BOM\n", "sweep:\ntrainer:\n  data: ~\nui: {}\n"};
+    static const char *const texts[] = {"",
+                                        "\n\n",
+                                        "# only a comment\n",
+                                        "---\n",
+                                        "~\n",
+                                        "null",
+                                        "---\n...\n",
+                                        "\xef\xbb\xbf# BOM\n",
+                                        "sweep:\ntrainer:\n  data: ~\nui: {}\n"};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         struct lrf_config c;
         char msg[600];
@@ -240,25 +252,25 @@ static void test_values(void **state)
 {
     struct lrf_config c;
     char msg[600];
-    int rc = load(&c,
-                  "\xef\xbb\xbfsweep:\n"
-                  "  start_lr: 1e-6\n"
-                  "  skip_start: 12\n"
-                  "  suggest: [slide, steep]\n"
-                  "  stop_factor: 0\n"
-                  "  smoothing: 0\n"
-                  "trainer:\n"
-                  "  data: {kind: csv, path: \"data/my file.csv\", label: species, header: true, limit: 1000}\n"
-                  "  model:\n"
-                  "    hidden:\n"
-                  "      - 128\n"
-                  "      - 64\n"
-                  "      - 32\n"
-                  "  optimizer: {kind: sgd, momentum: 0.5, nesterov: yes}\n"
-                  "  seed: 18446744073709551615\n"
-                  "  log: null\n"
-                  "output: {sweep: out.csv, result: 'r.json'}\n",
-                  msg, sizeof msg);
+    static const char yaml[] = "\xef\xbb\xbfsweep:\n"
+                               "  start_lr: 1e-6\n"
+                               "  skip_start: 12\n"
+                               "  suggest: [slide, steep]\n"
+                               "  stop_factor: 0\n"
+                               "  smoothing: 0\n"
+                               "trainer:\n"
+                               "  data: {kind: csv, path: \"data/my file.csv\", label: species, "
+                               "header: true, limit: 1000}\n"
+                               "  model:\n"
+                               "    hidden:\n"
+                               "      - 128\n"
+                               "      - 64\n"
+                               "      - 32\n"
+                               "  optimizer: {kind: sgd, momentum: 0.5, nesterov: yes}\n"
+                               "  seed: 18446744073709551615\n"
+                               "  log: null\n"
+                               "output: {sweep: out.csv, result: 'r.json'}\n";
+    int rc = load(&c, yaml, msg, sizeof msg);
     if (rc != 0)
         fail_msg("%s", msg);
     assert_close(c.sweep.start_lr, 1e-6, 0);
@@ -280,7 +292,9 @@ static void test_values(void **state)
     assert_string_equal(c.output.result, "r.json");
     config_free(&c);
     /* A single name counts as a list of one; [] is empty. */
-    assert_int_equal(load(&c, "sweep: {suggest: minimum}\ntrainer: {model: {hidden: []}}\n", msg, sizeof msg), 0);
+    assert_int_equal(
+        load(&c, "sweep: {suggest: minimum}\ntrainer: {model: {hidden: []}}\n", msg, sizeof msg),
+        0);
     assert_int_equal(c.sweep.suggest, 1u << SUGGEST_MINIMUM);
     assert_int_equal(c.trainer.model.n_hidden, 0);
     config_free(&c);
@@ -301,14 +315,16 @@ static void test_end_lr_multiplier(void **state)
     assert_close(c.sweep.end_lr, 0, 0);
     char meta[256];
     config_meta_line(&c, meta, sizeof meta);
-    assert_string_equal(meta, "start_lr=1e-07 multiplier=1.3 iterations=100 mode=exponential smoothing=0.98 "
-                              "stop_factor=4 trainer=builtin seed=42");
+    assert_string_equal(
+        meta, "start_lr=1e-07 multiplier=1.3 iterations=100 mode=exponential smoothing=0.98 "
+              "stop_factor=4 trainer=builtin seed=42");
     /* File multiplier + --set end_lr: both given explicitly. */
     assert_int_equal(config_set(&c, "sweep.end_lr=5", &err), 0);
     assert_int_equal(config_validate(&c, &err), -1);
-    assert_string_equal(lrf_error_format(&err, msg, sizeof msg),
-                        "--set:1:14: both sweep.end_lr and sweep.multiplier are given (expected exactly one; null "
-                        "withdraws one given earlier)");
+    assert_string_equal(
+        lrf_error_format(&err, msg, sizeof msg),
+        "--set:1:14: both sweep.end_lr and sweep.multiplier are given (expected exactly one; null "
+        "withdraws one given earlier)");
     /* Withdrawing the file's value makes it valid. */
     assert_int_equal(config_set(&c, "sweep.multiplier=null", &err), 0);
     assert_int_equal(config_validate(&c, &err), 0);
@@ -319,9 +335,10 @@ static void test_end_lr_multiplier(void **state)
     assert_close(c.sweep.multiplier, 0, 0);
     assert_int_equal(config_set(&c, "sweep.multiplier=1.1", &err), 0);
     assert_int_equal(config_validate(&c, &err), -1);
-    assert_string_equal(lrf_error_format(&err, msg, sizeof msg),
-                        "--set:1:18: both sweep.end_lr and sweep.multiplier are given (expected exactly one; null "
-                        "withdraws one given earlier)");
+    assert_string_equal(
+        lrf_error_format(&err, msg, sizeof msg),
+        "--set:1:18: both sweep.end_lr and sweep.multiplier are given (expected exactly one; null "
+        "withdraws one given earlier)");
     config_free(&c);
 
     /* Built-in defaults + --set multiplier: the default end_lr goes. */
@@ -331,8 +348,9 @@ static void test_end_lr_multiplier(void **state)
     assert_close(c.sweep.end_lr, 0, 0);
     assert_int_equal(config_set(&c, "sweep.multiplier=null", &err), 0);
     assert_int_equal(config_validate(&c, &err), -1);
-    assert_string_equal(lrf_error_format(&err, msg, sizeof msg),
-                        "--set:1:18: neither sweep.end_lr nor sweep.multiplier is given (expected exactly one)");
+    assert_string_equal(
+        lrf_error_format(&err, msg, sizeof msg),
+        "--set:1:18: neither sweep.end_lr nor sweep.multiplier is given (expected exactly one)");
     config_free(&c);
 
     assert_int_equal(load(&c, "sweep:\n  end_lr: null\n  multiplier: 2\n", msg, sizeof msg), 0);
@@ -348,23 +366,29 @@ struct bad {
 
 static const struct bad bad_files[] = {
     /* YAML syntax */
-    {"sweep:\n  start_lr: [1\n", "t.yaml:3:1: invalid YAML: did not find expected ',' or ']' (while parsing a flow "
-                                 "sequence that started at line 2 column 13)"},
-    {"sweep:\n  start_lr: 1\n bad: 2\n",
-     "t.yaml:3:2: invalid YAML: did not find expected key (while parsing a block mapping that started at line 1 "
-     "column 1)"},
-    {"sweep:\n\tstart_lr: 1\n",
-     "t.yaml:2:1: invalid YAML: found character that cannot start any token (while scanning for the next token "
-     "that started at line 2 column 1)"},
-    {"sweep: {a: 1\n", "t.yaml:2:1: invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping "
-                       "that started at line 1 column 8)"},
-    {"# \xc3\xa9\nsweep: \x01\n",
-     "t.yaml:2:8: invalid text: control characters are not allowed (byte 0x01; expected UTF-8 text)"},
-    {"sweep: \xff\n", "t.yaml:1:8: invalid text: invalid leading UTF-8 octet (byte 0xff; expected UTF-8 text)"},
-    {"ui: {fps: 2}\n---\nui: {fps: 3}\n", "t.yaml:2:1: a second YAML document (expected one document)"},
+    {"sweep:\n  start_lr: [1\n",
+     "t.yaml:3:1: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence "
+     "that started at line 2 column 13)"},
+    {"sweep:\n  start_lr: 1\n bad: 2\n", "t.yaml:3:2: invalid YAML: did not find expected key "
+                                         "(while parsing a block mapping that started at line 1 "
+                                         "column 1)"},
+    {"sweep:\n\tstart_lr: 1\n", "t.yaml:2:1: invalid YAML: found character that cannot start any "
+                                "token (while scanning for the next token that started at line 2 "
+                                "column 1)"},
+    {"sweep: {a: 1\n",
+     "t.yaml:2:1: invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping "
+     "that started at line 1 column 8)"},
+    {"# \xc3\xa9\nsweep: \x01\n", "t.yaml:2:8: invalid text: control characters are not allowed "
+                                  "(byte 0x01; expected UTF-8 text)"},
+    {"sweep: \xff\n",
+     "t.yaml:1:8: invalid text: invalid leading UTF-8 octet (byte 0xff; expected UTF-8 text)"},
+    {"ui: {fps: 2}\n---\nui: {fps: 3}\n",
+     "t.yaml:2:1: a second YAML document (expected one document)"},
     /* Unknown keys */
-    {"sweep:\n  strat_lr: 1\n", "t.yaml:2:3: unknown key `sweep.strat_lr` (did you mean `sweep.start_lr`?)"},
-    {"sweep:\n  iteration: 1\n", "t.yaml:2:3: unknown key `sweep.iteration` (did you mean `sweep.iterations`?)"},
+    {"sweep:\n  strat_lr: 1\n",
+     "t.yaml:2:3: unknown key `sweep.strat_lr` (did you mean `sweep.start_lr`?)"},
+    {"sweep:\n  iteration: 1\n",
+     "t.yaml:2:3: unknown key `sweep.iteration` (did you mean `sweep.iterations`?)"},
     {"start_lr: 1\n", "t.yaml:1:1: unknown key `start_lr` (did you mean `sweep.start_lr`?)"},
     {"trainer:\n  momentum: 0.5\n",
      "t.yaml:2:3: unknown key `trainer.momentum` (did you mean `trainer.optimizer.momentum`?)"},
@@ -372,69 +396,90 @@ static const struct bad bad_files[] = {
      "t.yaml:1:11: unknown key `trainer.optimiser` (did you mean `trainer.optimizer`?)"},
     {"swep: {}\n", "t.yaml:1:1: unknown key `swep` (did you mean `sweep`?)"},
     {"foo: 1\n", "t.yaml:1:1: unknown key `foo` (expected sections sweep, trainer, ui, output)"},
-    {"ui:\n  zzzzzz: 1\n", "t.yaml:2:3: unknown key `ui.zzzzzz` (expected one of charset, color, fps in ui)"},
-    {"trainer: {xyzzy: 1}\n", "t.yaml:1:11: unknown key `trainer.xyzzy` (expected one of kind, data, model, "
-                              "optimizer, batch_size, accumulate, threads, seed, command, connect_timeout_s, "
-                              "step_timeout_s, log in trainer)"},
+    {"ui:\n  zzzzzz: 1\n",
+     "t.yaml:2:3: unknown key `ui.zzzzzz` (expected one of charset, color, fps in ui)"},
+    {"trainer: {xyzzy: 1}\n",
+     "t.yaml:1:11: unknown key `trainer.xyzzy` (expected one of kind, data, model, optimizer, "
+     "batch_size, accumulate, threads, seed, command, connect_timeout_s, step_timeout_s, log in "
+     "trainer)"},
     {"sweep: {[a]: 1}\n", "t.yaml:1:9: a key must be a name (expected name: value in sweep)"},
     /* Wrong types */
-    {"sweep:\n  start_lr: abc\n", "t.yaml:2:13: sweep.start_lr: `abc` is not a number (expected a number > 0)"},
+    {"sweep:\n  start_lr: abc\n",
+     "t.yaml:2:13: sweep.start_lr: `abc` is not a number (expected a number > 0)"},
     {"sweep:\n  start_lr: \"1e-3\"\n",
      "t.yaml:2:13: sweep.start_lr is the string \"1e-3\", not a number (expected a number > 0)"},
-    {"sweep:\n  start_lr: {a: 1}\n", "t.yaml:2:13: sweep.start_lr is a mapping (expected a number > 0)"},
+    {"sweep:\n  start_lr: {a: 1}\n",
+     "t.yaml:2:13: sweep.start_lr is a mapping (expected a number > 0)"},
     {"sweep:\n  start_lr: [1]\n", "t.yaml:2:13: sweep.start_lr is a list (expected a number > 0)"},
     {"sweep:\n  start_lr:\n", "t.yaml:2:12: sweep.start_lr has no value (expected a number > 0)"},
-    {"sweep:\n  start_lr: .inf\n", "t.yaml:2:13: sweep.start_lr: `.inf` is not a number (expected a number > 0)"},
-    {"sweep:\n  start_lr: 0x10\n", "t.yaml:2:13: sweep.start_lr: `0x10` is not a number (expected a number > 0)"},
-    {"sweep:\n  iterations: 1.5\n",
-     "t.yaml:2:15: sweep.iterations: `1.5` is not an integer (expected an integer in [2, 100000000])"},
-    {"sweep:\n  skip_start: some\n",
-     "t.yaml:2:15: sweep.skip_start: `some` is not an integer (expected an integer in [0, 100000000] or auto)"},
+    {"sweep:\n  start_lr: .inf\n",
+     "t.yaml:2:13: sweep.start_lr: `.inf` is not a number (expected a number > 0)"},
+    {"sweep:\n  start_lr: 0x10\n",
+     "t.yaml:2:13: sweep.start_lr: `0x10` is not a number (expected a number > 0)"},
+    {"sweep:\n  iterations: 1.5\n", "t.yaml:2:15: sweep.iterations: `1.5` is not an integer "
+                                    "(expected an integer in [2, 100000000])"},
+    {"sweep:\n  skip_start: some\n", "t.yaml:2:15: sweep.skip_start: `some` is not an integer "
+                                     "(expected an integer in [0, 100000000] or auto)"},
     {"trainer: {seed: -1}\n",
      "t.yaml:1:17: trainer.seed: `-1` is not an integer in range (expected an integer >= 0)"},
-    {"trainer: {seed: 18446744073709551616}\n", "t.yaml:1:17: trainer.seed: `18446744073709551616` is not an "
-                                                "integer in range (expected an integer >= 0)"},
+    {"trainer: {seed: 18446744073709551616}\n",
+     "t.yaml:1:17: trainer.seed: `18446744073709551616` is not an integer in range (expected an "
+     "integer >= 0)"},
     {"trainer:\n  optimizer: {nesterov: maybe}\n",
      "t.yaml:2:25: trainer.optimizer.nesterov: `maybe` is not a boolean (expected true or false)"},
-    {"trainer: {command: python3 train.py}\n", "t.yaml:1:20: trainer.command is `python3 train.py` (expected a "
-                                               "list of strings (the argv, run without a shell))"},
-    {"trainer: {command: [a, [b]]}\n",
-     "t.yaml:1:24: trainer.command is a list (expected a list of strings (the argv, run without a shell))"},
-    {"trainer: {log: \"\"}\n", "t.yaml:1:16: trainer.log: an empty string (expected a string or null)"},
-    {"trainer: {data: {label: null}}\n", "t.yaml:1:25: trainer.data.label has no value (expected a string)"},
+    {"trainer: {command: python3 train.py}\n",
+     "t.yaml:1:20: trainer.command is `python3 train.py` (expected a list of strings (the argv, "
+     "run without a shell))"},
+    {"trainer: {command: [a, [b]]}\n", "t.yaml:1:24: trainer.command is a list (expected a list of "
+                                       "strings (the argv, run without a shell))"},
+    {"trainer: {log: \"\"}\n",
+     "t.yaml:1:16: trainer.log: an empty string (expected a string or null)"},
+    {"trainer: {data: {label: null}}\n",
+     "t.yaml:1:25: trainer.data.label has no value (expected a string)"},
     {"trainer: {data: {path: \"a\\0b\"}}\n",
      "t.yaml:1:24: trainer.data.path contains a NUL character (expected a string or null)"},
     {"trainer:\n  model:\n    hidden: [64, x]\n",
-     "t.yaml:3:18: trainer.model.hidden: `x` is not an integer (expected a list of at most 16 integers in [1, "
-     "65536])"},
+     "t.yaml:3:18: trainer.model.hidden: `x` is not an integer (expected a list of at most 16 "
+     "integers in [1, 65536])"},
     {"trainer: {model: {hidden: [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}}\n",
      "t.yaml:1:60: trainer.model.hidden has more than 16 items"},
-    {"sweep: 3\n", "t.yaml:1:8: sweep is `3` (expected a mapping of start_lr, end_lr, multiplier, iterations, mode, "
-                   "smoothing, stop_factor, skip_start, skip_end, suggest, pick, loss, pace_ms, picked_lr)"},
-    {"trainer: {data: [spiral]}\n", "t.yaml:1:17: trainer.data is a list (expected a mapping of kind, classes, "
-                                    "points_per_class, points, dimensions, noise, spread, path, label, header, "
-                                    "task, images, labels, validation, limit)"},
-    {"- sweep\n", "t.yaml:1:1: the top level is a list (expected a mapping of sections: sweep, trainer, ui, output)"},
-    {"hello\n", "t.yaml:1:1: the top level is `hello` (expected a mapping of sections: sweep, trainer, ui, output)"},
+    {"sweep: 3\n",
+     "t.yaml:1:8: sweep is `3` (expected a mapping of start_lr, end_lr, multiplier, iterations, "
+     "mode, smoothing, stop_factor, skip_start, skip_end, suggest, pick, loss, pace_ms, "
+     "picked_lr)"},
+    {"trainer: {data: [spiral]}\n",
+     "t.yaml:1:17: trainer.data is a list (expected a mapping of kind, classes, points_per_class, "
+     "points, dimensions, noise, spread, path, label, header, task, images, labels, validation, "
+     "limit)"},
+    {"- sweep\n", "t.yaml:1:1: the top level is a list (expected a mapping of sections: sweep, "
+                  "trainer, ui, output)"},
+    {"hello\n", "t.yaml:1:1: the top level is `hello` (expected a mapping of sections: sweep, "
+                "trainer, ui, output)"},
     /* Out of range */
-    {"sweep:\n  start_lr: 0\n", "t.yaml:2:13: sweep.start_lr: 0 is out of range (expected a number > 0)"},
-    {"sweep:\n  start_lr: -1e-5\n", "t.yaml:2:13: sweep.start_lr: -1e-5 is out of range (expected a number > 0)"},
+    {"sweep:\n  start_lr: 0\n",
+     "t.yaml:2:13: sweep.start_lr: 0 is out of range (expected a number > 0)"},
+    {"sweep:\n  start_lr: -1e-5\n",
+     "t.yaml:2:13: sweep.start_lr: -1e-5 is out of range (expected a number > 0)"},
     {"sweep:\n  start_lr: 1e-3\n  end_lr: 1e-4\n",
-     "t.yaml:3:11: sweep.end_lr (0.0001) is not above sweep.start_lr (0.001) (expected end_lr > start_lr)"},
-    {"sweep:\n  start_lr: 20\n",
-     "t.yaml:2:13: sweep.end_lr (10) is not above sweep.start_lr (20) (expected end_lr > start_lr)"},
-    {"sweep:\n  end_lr: 1\n  multiplier: 1.1\n", "t.yaml:3:15: both sweep.end_lr and sweep.multiplier are given "
-                                                "(expected exactly one; null withdraws one given earlier)"},
-    {"sweep:\n  end_lr: null\n", "t.yaml:2:11: neither sweep.end_lr nor sweep.multiplier is given (expected "
-                                 "exactly one)"},
+     "t.yaml:3:11: sweep.end_lr (0.0001) is not above sweep.start_lr (0.001) (expected end_lr > "
+     "start_lr)"},
+    {"sweep:\n  start_lr: 20\n", "t.yaml:2:13: sweep.end_lr (10) is not above sweep.start_lr (20) "
+                                 "(expected end_lr > start_lr)"},
+    {"sweep:\n  end_lr: 1\n  multiplier: 1.1\n",
+     "t.yaml:3:15: both sweep.end_lr and sweep.multiplier are given (expected exactly one; null "
+     "withdraws one given earlier)"},
+    {"sweep:\n  end_lr: null\n",
+     "t.yaml:2:11: neither sweep.end_lr nor sweep.multiplier is given (expected exactly one)"},
     {"sweep:\n  multiplier: 1\n",
      "t.yaml:2:15: sweep.multiplier: 1 is out of range (expected a number > 1 or null)"},
     {"sweep:\n  multiplier: 0.5\n",
      "t.yaml:2:15: sweep.multiplier: 0.5 is out of range (expected a number > 1 or null)"},
-    {"sweep:\n  end_lr: 0\n", "t.yaml:2:11: sweep.end_lr: 0 is out of range (expected a number > 0 or null)"},
+    {"sweep:\n  end_lr: 0\n",
+     "t.yaml:2:11: sweep.end_lr: 0 is out of range (expected a number > 0 or null)"},
     {"sweep:\n  iterations: 1\n",
      "t.yaml:2:15: sweep.iterations: 1 is out of range (expected an integer in [2, 100000000])"},
-    {"sweep:\n  smoothing: 1\n", "t.yaml:2:14: sweep.smoothing: 1 is out of range (expected a number in [0, 1))"},
+    {"sweep:\n  smoothing: 1\n",
+     "t.yaml:2:14: sweep.smoothing: 1 is out of range (expected a number in [0, 1))"},
     {"sweep:\n  smoothing: -0.1\n",
      "t.yaml:2:14: sweep.smoothing: -0.1 is out of range (expected a number in [0, 1))"},
     {"sweep:\n  stop_factor: 1\n",
@@ -446,7 +491,8 @@ static const struct bad bad_files[] = {
     {"trainer:\n  batch_size: 0\n",
      "t.yaml:2:15: trainer.batch_size: 0 is out of range (expected an integer in [1, 1000000])"},
     {"ui:\n  fps: 0\n", "t.yaml:2:8: ui.fps: 0 is out of range (expected an integer in [1, 120])"},
-    {"ui:\n  fps: 121\n", "t.yaml:2:8: ui.fps: 121 is out of range (expected an integer in [1, 120])"},
+    {"ui:\n  fps: 121\n",
+     "t.yaml:2:8: ui.fps: 121 is out of range (expected an integer in [1, 120])"},
     {"trainer:\n  data:\n    validation: 0.95\n",
      "t.yaml:3:17: trainer.data.validation: 0.95 is out of range (expected a number in [0, 0.9])"},
     {"trainer: {data: {classes: 1}}\n",
@@ -455,39 +501,50 @@ static const struct bad bad_files[] = {
      "t.yaml:1:30: trainer.optimizer.beta2: 1 is out of range (expected a number in [0, 1))"},
     {"trainer: {optimizer: {eps: 0}}\n",
      "t.yaml:1:28: trainer.optimizer.eps: 0 is out of range (expected a number in (0, 1])"},
-    {"trainer: {connect_timeout_s: 0}\n",
-     "t.yaml:1:30: trainer.connect_timeout_s: 0 is out of range (expected a number in (0, 1000000])"},
+    {"trainer: {connect_timeout_s: 0}\n", "t.yaml:1:30: trainer.connect_timeout_s: 0 is out of "
+                                          "range (expected a number in (0, 1000000])"},
     /* Duplicates */
     {"sweep:\n  start_lr: 1e-5\n  start_lr: 1e-4\n",
      "t.yaml:3:3: duplicate key `sweep.start_lr` (first given at line 2, column 3)"},
-    {"sweep: {}\nui: {}\nsweep: {}\n", "t.yaml:3:1: duplicate key `sweep` (first given at line 1, column 1)"},
+    {"sweep: {}\nui: {}\nsweep: {}\n",
+     "t.yaml:3:1: duplicate key `sweep` (first given at line 1, column 1)"},
     /* Enums */
-    {"sweep:\n  mode: lin\n", "t.yaml:2:9: sweep.mode: unknown value `lin` (expected one of exponential, linear)"},
-    {"sweep:\n  suggest: [valley, fast]\n",
-     "t.yaml:2:21: sweep.suggest: unknown value `fast` (expected a list of valley, slide, minimum, steep)"},
-    {"trainer: {data: {kind: mnist}}\n", "t.yaml:1:24: trainer.data.kind: unknown value `mnist` (expected one of "
-                                         "spiral, moons, blobs, xor, regression, csv, idx)"},
-    {"ui: {color: {}}\n", "t.yaml:1:13: ui.color is a mapping (expected one of auto, never, always)"},
+    {"sweep:\n  mode: lin\n",
+     "t.yaml:2:9: sweep.mode: unknown value `lin` (expected one of exponential, linear)"},
+    {"sweep:\n  suggest: [valley, fast]\n", "t.yaml:2:21: sweep.suggest: unknown value `fast` "
+                                            "(expected a list of valley, slide, minimum, steep)"},
+    {"trainer: {data: {kind: mnist}}\n",
+     "t.yaml:1:24: trainer.data.kind: unknown value `mnist` (expected one of spiral, moons, blobs, "
+     "xor, regression, csv, idx)"},
+    {"ui: {color: {}}\n",
+     "t.yaml:1:13: ui.color is a mapping (expected one of auto, never, always)"},
     /* Anchors and aliases */
-    {"sweep:\n  start_lr: &lr 1e-5\n", "t.yaml:2:13: YAML anchors and aliases are not allowed (write each value "
-                                       "out)"},
-    {"sweep: &s {start_lr: 1}\n", "t.yaml:1:8: YAML anchors and aliases are not allowed (write each value out)"},
-    {"a: &a [1, 2]\nb: [*a, *a]\n", "t.yaml:1:4: YAML anchors and aliases are not allowed (write each value out)"},
-    {"sweep:\n  start_lr: *x\n", "t.yaml:2:13: YAML anchors and aliases are not allowed (write each value out)"},
+    {"sweep:\n  start_lr: &lr 1e-5\n",
+     "t.yaml:2:13: YAML anchors and aliases are not allowed (write each value out)"},
+    {"sweep: &s {start_lr: 1}\n",
+     "t.yaml:1:8: YAML anchors and aliases are not allowed (write each value out)"},
+    {"a: &a [1, 2]\nb: [*a, *a]\n",
+     "t.yaml:1:4: YAML anchors and aliases are not allowed (write each value out)"},
+    {"sweep:\n  start_lr: *x\n",
+     "t.yaml:2:13: YAML anchors and aliases are not allowed (write each value out)"},
     /* Depth */
     {"a: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
      "t.yaml:1:36: nested too deeply (at most 32 levels)"},
     /* Cross-field */
-    {"sweep: {mode: linear, multiplier: 1.2}\n", "t.yaml:1:35: sweep.mode linear is given with sweep.multiplier "
-                                                 "(expected end_lr: a linear ladder has no constant factor)"},
-    {"sweep: {loss: validation}\n", "t.yaml:1:15: sweep.loss is validation but trainer.data.validation is 0 "
-                                    "(expected a held-out fraction such as 0.1)"},
-    {"trainer:\n  kind: exec\n",
-     "t.yaml:2:9: trainer.kind is exec but trainer.command is empty (expected e.g. [python3, train.py])"},
-    {"trainer: {data: {kind: csv}}\n", "t.yaml:1:24: trainer.data.kind is csv but trainer.data.path is not given "
-                                       "(expected a CSV file)"},
-    {"trainer: {data: {kind: idx, images: i}}\n", "t.yaml:1:24: trainer.data.kind is idx but trainer.data.labels is "
-                                                  "not given (expected an IDX file)"},
+    {"sweep: {mode: linear, multiplier: 1.2}\n",
+     "t.yaml:1:35: sweep.mode linear is given with sweep.multiplier (expected end_lr: a linear "
+     "ladder has no constant factor)"},
+    {"sweep: {loss: validation}\n",
+     "t.yaml:1:15: sweep.loss is validation but trainer.data.validation is 0 (expected a held-out "
+     "fraction such as 0.1)"},
+    {"trainer:\n  kind: exec\n", "t.yaml:2:9: trainer.kind is exec but trainer.command is empty "
+                                 "(expected e.g. [python3, train.py])"},
+    {"trainer: {data: {kind: csv}}\n",
+     "t.yaml:1:24: trainer.data.kind is csv but trainer.data.path is not given (expected a CSV "
+     "file)"},
+    {"trainer: {data: {kind: idx, images: i}}\n",
+     "t.yaml:1:24: trainer.data.kind is idx but trainer.data.labels is not given (expected an IDX "
+     "file)"},
     {"trainer: {optimizer: {nesterov: true, momentum: 0}}\n",
      "t.yaml:1:49: trainer.optimizer.nesterov needs momentum > 0 and dampening 0 (as in PyTorch)"},
 };
@@ -499,8 +556,8 @@ static void test_bad_files(void **state)
         char msg[600];
         int rc = load(&c, bad_files[i].text, msg, sizeof msg);
         if (rc != -1 || strcmp(msg, bad_files[i].error) != 0)
-            fail_msg("case %zu: %s\n  got:      %s\n  expected: %s", i, bad_files[i].text, rc ? msg : "(loaded)",
-                     bad_files[i].error);
+            fail_msg("case %zu: %s\n  got:      %s\n  expected: %s", i, bad_files[i].text,
+                     rc ? msg : "(loaded)", bad_files[i].error);
         config_free(&c);
     }
 }
@@ -511,8 +568,9 @@ static void test_utf8_columns(void **state)
     struct lrf_config c;
     char msg[600];
     assert_int_equal(load(&c, "trainer: {data: {label: \"é\", kind: zz}}\n", msg, sizeof msg), -1);
-    assert_string_equal(msg, "t.yaml:1:36: trainer.data.kind: unknown value `zz` (expected one of spiral, moons, "
-                             "blobs, xor, regression, csv, idx)");
+    assert_string_equal(
+        msg, "t.yaml:1:36: trainer.data.kind: unknown value `zz` (expected one of spiral, moons, "
+             "blobs, xor, regression, csv, idx)");
     config_free(&c);
 }
 
@@ -533,8 +591,10 @@ static void test_load_file_errors(void **state)
     assert_int_equal(config_load_file(&c, path, &err), -1);
     lrf_error_format(&err, msg, sizeof msg);
     char want[700];
-    snprintf(want, sizeof want, "%s:2:9: sweep.pick: unknown value `best` (expected one of valley, slide, minimum, "
-                                "steep)", path);
+    snprintf(want, sizeof want,
+             "%s:2:9: sweep.pick: unknown value `best` (expected one of valley, slide, minimum, "
+             "steep)",
+             path);
     assert_string_equal(msg, want);
     config_free(&c);
 }
@@ -567,28 +627,37 @@ static void test_set(void **state)
     assert_int_equal(config_validate(&c, &err), 0);
 
     static const struct bad bad_sets[] = {
-        {"sweep.iterations=abc",
-         "--set:1:18: sweep.iterations: `abc` is not an integer (expected an integer in [2, 100000000])"},
-        {"sweep.iterations=1", "--set:1:18: sweep.iterations: 1 is out of range (expected an integer in [2, "
-                               "100000000])"},
+        {"sweep.iterations=abc", "--set:1:18: sweep.iterations: `abc` is not an integer (expected "
+                                 "an integer in [2, 100000000])"},
+        {"sweep.iterations=1",
+         "--set:1:18: sweep.iterations: 1 is out of range (expected an integer in [2, 100000000])"},
         {"sweep.start_lr=", "--set:1:16: sweep.start_lr has no value (expected a number > 0)"},
-        {"sweep.iteration=3", "--set:1:1: unknown key `sweep.iteration` (did you mean `sweep.iterations`?)"},
-        {"sweep.qqqqqq=3", "--set:1:1: unknown key `sweep.qqqqqq` (expected one of start_lr, end_lr, multiplier, "
-                           "iterations, mode, smoothing, stop_factor, skip_start, skip_end, suggest, pick, loss, "
-                           "pace_ms, picked_lr in sweep)"},
-        {"sweep.iterations", "--set:1:1: `sweep.iterations` is not an assignment (expected key.path=value, e.g. "
-                             "sweep.iterations=200)"},
-        {"=3", "--set:1:1: `=3` is not an assignment (expected key.path=value, e.g. sweep.iterations=200)"},
-        {"trainer.model.hidden=[32,", "--set:1:26: invalid YAML: did not find expected node content (while parsing "
-                                      "a flow node that started at line 1 column 26)"},
-        {"trainer.model.hidden=[32, -4]", "--set:1:27: trainer.model.hidden: -4 is out of range (expected a list of "
-                                          "at most 16 integers in [1, 65536])"},
+        {"sweep.iteration=3",
+         "--set:1:1: unknown key `sweep.iteration` (did you mean `sweep.iterations`?)"},
+        {"sweep.qqqqqq=3",
+         "--set:1:1: unknown key `sweep.qqqqqq` (expected one of start_lr, end_lr, multiplier, "
+         "iterations, mode, smoothing, stop_factor, skip_start, skip_end, suggest, pick, loss, "
+         "pace_ms, picked_lr in sweep)"},
+        {"sweep.iterations",
+         "--set:1:1: `sweep.iterations` is not an assignment (expected key.path=value, e.g. "
+         "sweep.iterations=200)"},
+        {"=3", "--set:1:1: `=3` is not an assignment (expected key.path=value, e.g. "
+               "sweep.iterations=200)"},
+        {"trainer.model.hidden=[32,",
+         "--set:1:26: invalid YAML: did not find expected node content (while parsing a flow node "
+         "that started at line 1 column 26)"},
+        {"trainer.model.hidden=[32, -4]",
+         "--set:1:27: trainer.model.hidden: -4 is out of range (expected a list of at most 16 "
+         "integers in [1, 65536])"},
         {"trainer.data={kind: xor, pionts: 5}",
          "--set:1:26: unknown key `trainer.data.pionts` (did you mean `trainer.data.points`?)"},
-        {"trainer=3", "--set:1:9: trainer is `3` (expected a mapping of kind, data, model, optimizer, batch_size, "
-                      "accumulate, threads, seed, command, connect_timeout_s, step_timeout_s, log)"},
-        {"ui.fps=&a 3", "--set:1:8: YAML anchors and aliases are not allowed (write each value out)"},
-        {"ui.color=nope", "--set:1:10: ui.color: unknown value `nope` (expected one of auto, never, always)"},
+        {"trainer=3",
+         "--set:1:9: trainer is `3` (expected a mapping of kind, data, model, optimizer, "
+         "batch_size, accumulate, threads, seed, command, connect_timeout_s, step_timeout_s, log)"},
+        {"ui.fps=&a 3",
+         "--set:1:8: YAML anchors and aliases are not allowed (write each value out)"},
+        {"ui.color=nope",
+         "--set:1:10: ui.color: unknown value `nope` (expected one of auto, never, always)"},
     };
     for (size_t i = 0; i < sizeof bad_sets / sizeof bad_sets[0]; i++) {
         char msg[600];
@@ -596,8 +665,8 @@ static void test_set(void **state)
         int rc = config_set(&c, bad_sets[i].text, &err);
         lrf_error_format(&err, msg, sizeof msg);
         if (rc != -1 || strcmp(msg, bad_sets[i].error) != 0)
-            fail_msg("case %zu: %s\n  got:      %s\n  expected: %s", i, bad_sets[i].text, rc ? msg : "(set)",
-                     bad_sets[i].error);
+            fail_msg("case %zu: %s\n  got:      %s\n  expected: %s", i, bad_sets[i].text,
+                     rc ? msg : "(set)", bad_sets[i].error);
     }
     config_free(&c);
 }
@@ -605,18 +674,26 @@ static void test_set(void **state)
 static void test_nearest(void **state)
 {
     static const char *const cases[][2] = {
-        {"sweep.strat_lr", "sweep.start_lr"},     {"sweep.start-lr", "sweep.start_lr"},
-        {"sweep.endlr", "sweep.end_lr"},          {"sweep.multipler", "sweep.multiplier"},
-        {"trainer.batchsize", "trainer.batch_size"}, {"trainer.batch_size", "trainer.batch_size"},
-        {"batch_size", "trainer.batch_size"},     {"trainer.data.hidden", "trainer.model.hidden"},
-        {"trainer.optim", "trainer.optimizer"},   {"sweep.iter", "sweep.iterations"},   {"ui.fsp", "ui.fps"},
-        {"output.csv", NULL},                     {"zzz", NULL},
+        {"sweep.strat_lr", "sweep.start_lr"},
+        {"sweep.start-lr", "sweep.start_lr"},
+        {"sweep.endlr", "sweep.end_lr"},
+        {"sweep.multipler", "sweep.multiplier"},
+        {"trainer.batchsize", "trainer.batch_size"},
+        {"trainer.batch_size", "trainer.batch_size"},
+        {"batch_size", "trainer.batch_size"},
+        {"trainer.data.hidden", "trainer.model.hidden"},
+        {"trainer.optim", "trainer.optimizer"},
+        {"sweep.iter", "sweep.iterations"},
+        {"ui.fsp", "ui.fps"},
+        {"output.csv", NULL},
+        {"zzz", NULL},
         {"sweep.x", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *got = config_nearest_key(cases[i][0]);
         if (cases[i][1] == NULL ? got != NULL : got == NULL || strcmp(got, cases[i][1]) != 0)
-            fail_msg("%s: got %s, expected %s", cases[i][0], got ? got : "NULL", cases[i][1] ? cases[i][1] : "NULL");
+            fail_msg("%s: got %s, expected %s", cases[i][0], got ? got : "NULL",
+                     cases[i][1] ? cases[i][1] : "NULL");
     }
 }
 
@@ -626,13 +703,14 @@ static void test_emit_roundtrip(void **state)
 {
     struct lrf_config c, d;
     char msg[600];
-    assert_int_equal(load(&c, "sweep: {start_lr: 3.3e-9, multiplier: 1.0471285480508996, skip_start: 7, "
-                              "suggest: [steep]}\n"
-                              "trainer: {kind: exec, command: [python3, \"a b.py\", --x, \"null\", \"q\\\"\"], "
-                              "seed: 123456789012345, data: {header: false, label: \"3\"}}\n"
-                              "output: {sweep: \"out dir/s.csv\", result: r.yaml}\n",
-                         msg, sizeof msg),
-                     0);
+    assert_int_equal(
+        load(&c,
+             "sweep: {start_lr: 3.3e-9, multiplier: 1.0471285480508996, skip_start: 7, suggest: "
+             "[steep]}\ntrainer: {kind: exec, command: [python3, \"a b.py\", --x, \"null\", "
+             "\"q\\\"\"], seed: 123456789012345, data: {header: false, label: \"3\"}}\noutput: "
+             "{sweep: \"out dir/s.csv\", result: r.yaml}\n",
+             msg, sizeof msg),
+        0);
     char *yaml = emit_to_string(&c, false), *json = emit_to_string(&c, true);
     assert_int_equal(load(&d, yaml, msg, sizeof msg), 0);
     char *yaml2 = emit_to_string(&d, false);
@@ -647,16 +725,20 @@ static void test_emit_roundtrip(void **state)
     assert_non_null(strstr(yaml, "trainer:\n  kind: exec\n  data:\n    kind: spiral\n"));
     /* JSON: one line, nested by section, strings quoted. */
     assert_null(strchr(json, '\n'));
-    assert_true(strncmp(json, "{\"sweep\": {\"start_lr\": 3.3e-09, \"end_lr\": null, \"multiplier\": "
-                              "1.0471285480508996, \"iterations\": 100, \"mode\": \"exponential\"",
+    assert_true(strncmp(json,
+                        "{\"sweep\": {\"start_lr\": 3.3e-09, \"end_lr\": null, \"multiplier\": "
+                        "1.0471285480508996, \"iterations\": 100, \"mode\": \"exponential\"",
                         110) == 0);
     assert_non_null(strstr(json, "\"skip_start\": 7, \"skip_end\": 5, \"suggest\": [\"steep\"]"));
-    assert_non_null(strstr(json, "\"model\": {\"hidden\": [64, 64], \"activation\": \"relu\"}, \"optimizer\": {"));
-    assert_non_null(strstr(json, "\"command\": [\"python3\", \"a b.py\", \"--x\", \"null\", \"q\\\"\"]"));
+    assert_non_null(strstr(
+        json, "\"model\": {\"hidden\": [64, 64], \"activation\": \"relu\"}, \"optimizer\": {"));
+    assert_non_null(
+        strstr(json, "\"command\": [\"python3\", \"a b.py\", \"--x\", \"null\", \"q\\\"\"]"));
     assert_non_null(strstr(json, "\"seed\": 123456789012345"));
     assert_non_null(strstr(json, "\"header\": false, \"task\""));
     assert_non_null(strstr(json, "\"label\": \"3\""));
-    assert_non_null(strstr(json, "\"output\": {\"sweep\": \"out dir/s.csv\", \"result\": \"r.yaml\"}}"));
+    assert_non_null(
+        strstr(json, "\"output\": {\"sweep\": \"out dir/s.csv\", \"result\": \"r.yaml\"}}"));
     int depth = 0;
     for (const char *p = json; *p; p++)
         depth += (*p == '{') - (*p == '}');
@@ -681,8 +763,12 @@ static void test_format_double(void **state)
     static const struct {
         double v;
         const char *s;
-    } cases[] = {{1e-7, "1e-07"}, {10, "10"}, {0.98, "0.98"}, {0.1 + 0.2, "0.30000000000000004"},
-                 {1.0 / 3, "0.33333333333333331"}, {2.5e-3, "0.0025"}};
+    } cases[] = {{1e-7, "1e-07"},
+                 {10, "10"},
+                 {0.98, "0.98"},
+                 {0.1 + 0.2, "0.30000000000000004"},
+                 {1.0 / 3, "0.33333333333333331"},
+                 {2.5e-3, "0.0025"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buf[40];
         config_format_double(cases[i].v, buf, sizeof buf);
@@ -705,8 +791,9 @@ static void test_man_text(void **state)
         snprintf(want, sizeof want, ".TP\n.B %s\n", config_keys[i].path);
         assert_non_null(strstr(s, want));
     }
-    assert_non_null(strstr(s, ".TP\n.B sweep.start_lr\nFirst learning rate of the sweep.\nA number > 0; default: "
-                              "1e\\-07.\n"));
+    assert_non_null(strstr(
+        s, ".TP\n.B sweep.start_lr\nFirst learning rate of the sweep.\nA number > 0; default: "
+           "1e\\-07.\n"));
     assert_non_null(strstr(s, "One of exponential, linear; default: exponential.\n"));
     free(s);
 }
@@ -724,8 +811,9 @@ static void test_man_page_in_sync(void **state)
     const char *end = strstr(page, ".\\\" END CONFIG KEYS\n");
     if (begin == NULL || end == NULL || end < begin) {
         free(page);
-        fail_msg("%s lacks the lines .\\\" BEGIN CONFIG KEYS and .\\\" END CONFIG KEYS "
-                 "(paste the output of tests/print_man_keys between them)", path);
+        fail_msg("%s lacks the lines .\\\" BEGIN CONFIG KEYS and .\\\" END CONFIG KEYS (paste the "
+                 "output of tests/print_man_keys between them)",
+                 path);
     }
     begin = strchr(begin, '\n') + 1;
     char *s = NULL;
@@ -737,8 +825,9 @@ static void test_man_page_in_sync(void **state)
     free(s);
     free(page);
     if (!same)
-        fail_msg("the key list in %s is out of date: run tests/print_man_keys and paste its output between the "
-                 "markers", path);
+        fail_msg("the key list in %s is out of date: run tests/print_man_keys and paste its output "
+                 "between the markers",
+                 path);
 }
 
 /* ---- write-back ------------------------------------------------------------------------- */
@@ -755,11 +844,18 @@ static void test_write_back_commented(void **state)
     assert_non_null(want);
     spit(path, text);
     chmod(path, 0640);
-    static const char *const keys[] = {"sweep.multiplier",        "sweep.iterations",     "sweep.picked_lr",
-                                       "trainer.data.noise",      "trainer.data.validation", "trainer.model.hidden",
-                                       "trainer.optimizer.kind",  "ui.fps",               "output.sweep"};
-    static const char *const values[] = {"1.15", "250", "0.0031622776601683794", "0.25", "0.1", "[64, 64]", "adam",
-                                         "30", "\"runs/moons sweep 2.csv\""};
+    static const char *const keys[] = {"sweep.multiplier",
+                                       "sweep.iterations",
+                                       "sweep.picked_lr",
+                                       "trainer.data.noise",
+                                       "trainer.data.validation",
+                                       "trainer.model.hidden",
+                                       "trainer.optimizer.kind",
+                                       "ui.fps",
+                                       "output.sweep"};
+    static const char *const values[] = {"1.15", "250", "0.0031622776601683794",
+                                         "0.25", "0.1", "[64, 64]",
+                                         "adam", "30",  "\"runs/moons sweep 2.csv\""};
     struct lrf_error err;
     if (config_write_back(path, keys, values, sizeof keys / sizeof keys[0], &err) != 0)
         fail_msg("%s:%d:%d: %s", err.file, err.line, err.column, err.msg);
@@ -817,27 +913,33 @@ static void test_write_back_shapes(void **state)
         /* Empty files get the section at the end. */
         {"", "sweep.iterations", "7", "sweep:\n  iterations: 7\n"},
         {"# just a comment", "ui.fps", "9", "# just a comment\nui:\n  fps: 9\n"},
-        {"sweep: {}\n", "trainer.data.kind", "xor", "sweep: {}\ntrainer:\n  data:\n    kind: xor\n"},
+        {"sweep: {}\n", "trainer.data.kind", "xor",
+         "sweep: {}\ntrainer:\n  data:\n    kind: xor\n"},
         /* Flow mappings. */
         {"sweep: {start_lr: 1e-7, end_lr: 10}\n", "sweep.multiplier", "1.2",
          "sweep: {start_lr: 1e-7, end_lr: null, multiplier: 1.2}\n"},
         {"sweep: {}\n", "sweep.iterations", "7", "sweep: {iterations: 7}\n"},
-        {"trainer: {seed: 1}\n", "trainer.model.hidden", "[8]", "trainer: {seed: 1, model: {hidden: [8]}}\n"},
-        {"sweep: {iterations: 5,}\n", "sweep.pick", "steep", "sweep: {iterations: 5, pick: steep,}\n"},
+        {"trainer: {seed: 1}\n", "trainer.model.hidden", "[8]",
+         "trainer: {seed: 1, model: {hidden: [8]}}\n"},
+        {"sweep: {iterations: 5,}\n", "sweep.pick", "steep",
+         "sweep: {iterations: 5, pick: steep,}\n"},
         /* Null sections. */
         {"ui:\noutput: {}\n", "ui.fps", "9", "ui:\n  fps: 9\noutput: {}\n"},
         {"ui: ~   # none\n", "ui.fps", "9", "ui: {fps: 9}   # none\n"},
         /* Empty values. */
-        {"output:\n  sweep:   # later\n", "output.sweep", "s.csv", "output:\n  sweep: s.csv # later\n"},
+        {"output:\n  sweep:   # later\n", "output.sweep", "s.csv",
+         "output:\n  sweep: s.csv # later\n"},
         /* Block values with deeper sections after them. */
         {"trainer:\n  kind: builtin\n  data:\n    kind: moons\n# end\n", "trainer.seed", "3",
          "trainer:\n  kind: builtin\n  data:\n    kind: moons\n  seed: 3\n# end\n"},
         /* No final newline. */
-        {"sweep:\n  iterations: 5", "sweep.pick", "slide", "sweep:\n  iterations: 5\n  pick: slide\n"},
+        {"sweep:\n  iterations: 5", "sweep.pick", "slide",
+         "sweep:\n  iterations: 5\n  pick: slide\n"},
         {"sweep:\n  iterations: 5", "sweep.iterations", "60", "sweep:\n  iterations: 60"},
         /* Quoted and block scalars are replaced whole. */
         {"output:\n  sweep: 'a.csv'\n", "output.sweep", "b.csv", "output:\n  sweep: b.csv\n"},
-        {"trainer:\n  log: |\n    x.log\nui: {}\n", "trainer.log", "y.log", "trainer:\n  log: y.log\nui: {}\n"},
+        {"trainer:\n  log: |\n    x.log\nui: {}\n", "trainer.log", "y.log",
+         "trainer:\n  log: y.log\nui: {}\n"},
         /* Block sequences keep their lines. */
         {"trainer:\n  command:\n    - a   # one\n    - b\n", "trainer.command", "[x, y, z]",
          "trainer:\n  command:\n    - x   # one\n    - y\n    - z\n"},
@@ -864,24 +966,26 @@ static void test_write_back_errors(void **state)
     static const struct {
         const char *before, *key, *value, *error;
     } cases[] = {
-        {"sweep: {}\n", "sweep.iteratons", "5", "cannot write back unknown key `sweep.iteratons` (did you mean "
-                                                "`sweep.iterations`?)"},
-        {"sweep: {}\n", "sweep.iterations", "1", "writing back would leave an invalid file: sweep.iterations: 1 is "
-                                                 "out of range (expected an integer in [2, 100000000])"},
-        {"sweep: {}\n", "sweep.iterations", "5\nui: 3", "cannot write back sweep.iterations: the value must be one "
-                                                        "line of YAML"},
-        {"sweep: {}\n", "sweep.iterations", "", "cannot write back sweep.iterations: the value must be one line of "
-                                                "YAML"},
-        {"- 1\n", "sweep.iterations", "5", "cannot write back: the top level is not a mapping (expected sections)"},
+        {"sweep: {}\n", "sweep.iteratons", "5",
+         "cannot write back unknown key `sweep.iteratons` (did you mean `sweep.iterations`?)"},
+        {"sweep: {}\n", "sweep.iterations", "1",
+         "writing back would leave an invalid file: sweep.iterations: 1 is out of range (expected "
+         "an integer in [2, 100000000])"},
+        {"sweep: {}\n", "sweep.iterations", "5\nui: 3",
+         "cannot write back sweep.iterations: the value must be one line of YAML"},
+        {"sweep: {}\n", "sweep.iterations", "",
+         "cannot write back sweep.iterations: the value must be one line of YAML"},
+        {"- 1\n", "sweep.iterations", "5",
+         "cannot write back: the top level is not a mapping (expected sections)"},
         {"sweep: 3\n", "sweep.iterations", "5",
          "cannot write back: `sweep` is not a mapping (expected a section of keys)"},
         {"sweep: [\n", "sweep.iterations", "5",
-         "invalid YAML: did not find expected node content (while parsing a flow node that started at line 2 column "
-         "1)"},
+         "invalid YAML: did not find expected node content (while parsing a flow node that started "
+         "at line 2 column 1)"},
         {"sweep: {foo: 1}\n", "sweep.iterations", "5",
-         "writing back would leave an invalid file: unknown key `sweep.foo` (expected one of start_lr, end_lr, "
-         "multiplier, iterations, mode, smoothing, stop_factor, skip_start, skip_end, suggest, pick, loss, pace_ms, "
-         "picked_lr in sweep)"},
+         "writing back would leave an invalid file: unknown key `sweep.foo` (expected one of "
+         "start_lr, end_lr, multiplier, iterations, mode, smoothing, stop_factor, skip_start, "
+         "skip_end, suggest, pick, loss, pace_ms, picked_lr in sweep)"},
     };
     char path[512];
     snprintf(path, sizeof path, "%s/err.yaml", tmpdir);
@@ -935,8 +1039,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    static const char *const names[] = {"commented.yaml", "shape.yaml", "err.yaml", "bad.yaml", "target.yaml",
-                                        "link.yaml"};
+    static const char *const names[] = {"commented.yaml", "shape.yaml",  "err.yaml",
+                                        "bad.yaml",       "target.yaml", "link.yaml"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char p[600];
         snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);

@@ -470,15 +470,15 @@ static void test_round_trip(void **state)
     double lr = 1e-300;
     for (size_t i = 0; i < n; i++) {
         /* Increasing positive rates with random low bits. */
-        lr = nextafter(lr, INFINITY) * (1.0 + (double)(rng_next(&seed) >> 11) * 0x1p-53 * 0.06);
+        lr = nextafter(lr, HUGE_VAL) * (1.0 + (double)(rng_next(&seed) >> 11) * 0x1p-53 * 0.06);
         sw.lr[i] = lr;
         sw.loss[i] = rng_double(&seed);
         sw.smooth[i] = rng_double(&seed);
     }
-    sw.loss[0] = NAN;
-    sw.loss[1] = -NAN;
-    sw.loss[2] = INFINITY;
-    sw.loss[3] = -INFINITY;
+    sw.loss[0] = (double)NAN;
+    sw.loss[1] = -(double)NAN;
+    sw.loss[2] = HUGE_VAL;
+    sw.loss[3] = -HUGE_VAL;
     sw.smooth[4] = -0.0;
     sw.smooth[5] = 4.9406564584124654e-324; /* smallest subnormal */
     sw.smooth[6] = 1.7976931348623157e308;
@@ -518,7 +518,7 @@ static void test_write_format(void **state)
     (void)state;
     struct sweep sw;
     make_sweep(&sw, 3);
-    double lr[3] = { 1e-07, 0.1, 10 }, loss[3] = { 2.302585092994046, NAN, INFINITY }, sm[3] = { 0.1, -INFINITY, 3 };
+    double lr[3] = { 1e-07, 0.1, 10 }, loss[3] = { 2.302585092994046, (double)NAN, HUGE_VAL }, sm[3] = { 0.1, -HUGE_VAL, 3 };
     memcpy(sw.lr, lr, sizeof lr);
     memcpy(sw.loss, loss, sizeof loss);
     memcpy(sw.smooth, sm, sizeof sm);

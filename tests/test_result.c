@@ -356,8 +356,8 @@ static void test_json_known(void **state)
 
     r = sample();
     r.methods = 1u << SUGGEST_MINIMUM;
-    r.sugg[SUGGEST_MINIMUM].lr = INFINITY;
-    r.pick_lr = NAN;
+    r.sugg[SUGGEST_MINIMUM].lr = HUGE_VAL;
+    r.pick_lr = (double)NAN;
     r.pick_source = NULL;
     r.file = "we\"ird\\\n\x01\xff.csv";
     s = print_result(&r, RESULT_JSON);
@@ -469,8 +469,8 @@ static void test_yaml(void **state)
     r.file = NULL;
     r.methods = 0;
     r.stop = STOP_NONE;
-    r.pick_lr = -INFINITY;
-    r.wall_s = NAN; /* not >= 0: left out */
+    r.pick_lr = -HUGE_VAL;
+    r.wall_s = (double)NAN; /* not >= 0: left out */
     s = print_result(&r, RESULT_YAML);
     yaml_load(s, &doc);
     assert_null(yaml_at(&doc, "file"));
@@ -483,8 +483,8 @@ static void test_yaml(void **state)
     free(s);
 
     r.methods = 1u << SUGGEST_VALLEY;
-    r.sugg[SUGGEST_VALLEY].lr = NAN;
-    r.pick_lr = INFINITY;
+    r.sugg[SUGGEST_VALLEY].lr = (double)NAN;
+    r.pick_lr = HUGE_VAL;
     s = print_result(&r, RESULT_YAML);
     yaml_load(s, &doc);
     assert_string_equal(yaml_scalar(&doc, "suggestions.valley.lr"), ".nan");

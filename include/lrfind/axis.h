@@ -1,6 +1,6 @@
 /* axis.h: ticks and ranges for the plot.
- *   x: log10(lr), ticks at decades labelled "1e-5" (every 2nd, 5th... decade when the labels
- *      would collide; 1-2-5 mantissas when fewer than two decades are in view);
+ *   x: log10(lr), ticks at decades labelled "1e-5" (every 2nd, 3rd, 5th... decade when the
+ *      labels would collide; 1-2-5 mantissas when the view spans less than two decades);
  *   y: loss, ticks on the 1-2-5 rule with short labels;
  *   the loss range: robust to a divergence (the blow-up at the end of a sweep is clipped so the
  *      interesting dip keeps the height of the plot), with hysteresis for a live plot.
@@ -34,8 +34,8 @@ void axis_log_label(int m, int e, char *buf, size_t size);
 
 /* Ticks for a log10 axis [lo, hi] (exponents of 10) drawn over len cells: decades, thinned to
  * every k-th decade (k = 1, 2, 5, 10, 20...) so that labels centred on their cells keep at least
- * two blanks between them; when fewer than two decades fall inside, the 1-2-5 (or 1..9)
- * mantissas. Returns the number of ticks written to out (at most max), in increasing order. */
+ * two blanks between them; when the view spans less than two decades, the 1-2-5 mantissas
+ * (or 1..9, or decades alone: the first set that fits and shows two ticks). Returns the number of ticks written to out (at most max), in increasing order. */
 int axis_log_ticks(double lo, double hi, int len, struct axis_tick *out, int max);
 
 /* Ticks for a linear axis [lo, hi] over len cells: multiples of the smallest step of the form
@@ -51,19 +51,22 @@ double axis_nice_step(double lo, double hi, int len, int min_gap);
 /* The loss range to show for a curve: smooth[n] (finite values; may be NULL, then loss is
  * used), loss[n] the raw losses (may be NULL).
  *   bottom: min(smoothed minimum, 5% quantile of the raw losses), less 5% of the span;
- *   ref:    max(the highest smoothed loss over the first quarter of the points, the 90%
- *           quantile of the smoothed losses): the level the curve starts from;
- *   top:    the highest smoothed loss when it is within ref + 25% of (ref - minimum), else
- *           that clip level (a divergence leaves the plot instead of flattening it); plus 5%.
- * A flat curve gets a band around its value; a non-negative curve never gets a negative
- * bottom. Quantiles are taken on at most 4096 evenly spaced points, so a 10^6-point sweep costs
+ *   ref:    the 95% quantile of the smoothed losses up to the first minimum: the level the
+ *           curve falls from; when they fall by less than 10% of it (no dip), the larger of
+ *           that and the 90% quantile of all of them;
+ *   drop:   max(ref - minimum, 10% of |ref|) (early noise on a plateau is no divergence);
+ *   top:    the highest smoothed loss when it is within ref + 25% of drop, else that clip
+ *           level (a divergence leaves the plot instead of flattening it); plus 5% of the span.
+ * The range is at least 20% of the level tall (a flat curve or a plateau's noise gets a band
+ * around its value); a non-negative curve never gets a negative bottom. Quantiles are taken on at most 4096 evenly spaced points, so a 10^6-point sweep costs
  * one pass. Returns false (out untouched) when there is no finite value. */
 bool axis_loss_range(const double *loss, const double *smooth, size_t n, struct axis_range *out);
 
 /* The range a live plot should show next, given the one it shows (prev, NULL or lo >= hi for
  * none) and the one axis_loss_range wants now: prev is kept while want lies inside it and is
- * at least half as tall; otherwise want widened by 10% of its span at each end (the bottom
- * not below 0 when want's is not), so that the next few points do not rescale again.
+ * at least half as tall; otherwise want widened by 25% of its span on each side the data left
+ * through and 10% on the others (the bottom not below 0 when want's is not), so that the
+ * next few points of a falling or rising curve do not rescale again.
  * *changed (may be NULL) tells whether the range moved. */
 struct axis_range axis_range_hysteresis(const struct axis_range *prev, struct axis_range want,
                                         bool *changed);

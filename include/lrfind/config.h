@@ -16,7 +16,15 @@
 #define CONFIG_MAX_ARGV 64
 #define CONFIG_MAX_KEYS 80 /* >= config_nkeys (checked by the tests) */
 
-enum data_kind { DATA_SPIRAL, DATA_MOONS, DATA_BLOBS, DATA_XOR, DATA_REGRESSION, DATA_CSV, DATA_IDX };
+enum data_kind {
+    DATA_SPIRAL,
+    DATA_MOONS,
+    DATA_BLOBS,
+    DATA_XOR,
+    DATA_REGRESSION,
+    DATA_CSV,
+    DATA_IDX
+};
 enum activation { ACT_RELU, ACT_LEAKY_RELU, ACT_TANH, ACT_SIGMOID, ACT_GELU };
 enum optim_kind { OPT_SGD, OPT_ADAM, OPT_ADAMW };
 enum trainer_kind { TRAINER_BUILTIN, TRAINER_EXEC };
@@ -45,20 +53,20 @@ struct lrf_config {
     struct {
         int kind; /* enum trainer_kind */
         struct {
-            int kind;               /* enum data_kind */
-            long classes;           /* spiral, blobs */
-            long points_per_class;  /* spiral, blobs */
-            long points;            /* moons, xor, regression */
-            long dimensions;        /* blobs, regression: input features */
-            double noise;           /* spiral, moons, xor, regression */
-            double spread;          /* blobs */
-            char *path;             /* csv */
-            char *label;            /* csv: label column, by name or 0-based index ("-1" = last) */
-            int header;             /* csv: -1 auto, 0 no, 1 yes */
-            int task;               /* csv: 0 classify, 1 regress */
-            char *images, *labels;  /* idx */
-            double validation;      /* held-out fraction in [0, 0.9] */
-            long limit;             /* use at most this many samples, 0 = all */
+            int kind;              /* enum data_kind */
+            long classes;          /* spiral, blobs */
+            long points_per_class; /* spiral, blobs */
+            long points;           /* moons, xor, regression */
+            long dimensions;       /* blobs, regression: input features */
+            double noise;          /* spiral, moons, xor, regression */
+            double spread;         /* blobs */
+            char *path;            /* csv */
+            char *label;           /* csv: label column, by name or 0-based index ("-1" = last) */
+            int header;            /* csv: -1 auto, 0 no, 1 yes */
+            int task;              /* csv: 0 classify, 1 regress */
+            char *images, *labels; /* idx */
+            double validation;     /* held-out fraction in [0, 0.9] */
+            long limit;            /* use at most this many samples, 0 = all */
         } data;
         struct {
             long hidden[CONFIG_MAX_HIDDEN];
@@ -107,8 +115,18 @@ struct lrf_config {
 /* CT_DOUBLE double, CT_LONG long, CT_BOOL bool, CT_ENUM int (index into names), CT_STRING char *,
  * CT_LONG_LIST long[] + int count, CT_ENUM_SET unsigned mask, CT_ARGV char *[] + int count,
  * CT_U64 uint64_t, CT_TRISTATE int: false 0, true 1, auto -1. */
-enum config_type { CT_DOUBLE, CT_LONG, CT_BOOL, CT_ENUM, CT_STRING, CT_LONG_LIST, CT_ENUM_SET, CT_ARGV, CT_U64,
-                   CT_TRISTATE };
+enum config_type {
+    CT_DOUBLE,
+    CT_LONG,
+    CT_BOOL,
+    CT_ENUM,
+    CT_STRING,
+    CT_LONG_LIST,
+    CT_ENUM_SET,
+    CT_ARGV,
+    CT_U64,
+    CT_TRISTATE
+};
 
 /* config_key.flags */
 #define CK_MIN_EXCL 0x01u /* the range excludes min */
@@ -118,16 +136,16 @@ enum config_type { CT_DOUBLE, CT_LONG, CT_BOOL, CT_ENUM, CT_STRING, CT_LONG_LIST
 #define CK_ZERO 0x10u     /* 0 allowed besides the range (stop_factor: 0 or > 1) */
 
 struct config_key {
-    const char *path;      /* "sweep.start_lr" */
+    const char *path; /* "sweep.start_lr" */
     enum config_type type;
-    size_t offset;         /* into struct lrf_config */
+    size_t offset;            /* into struct lrf_config */
     const char *const *names; /* CT_ENUM/CT_ENUM_SET: NULL-terminated value names */
-    double min, max;       /* numeric range, inclusive */
-    const char *def;       /* default as shown in the man page */
-    const char *help;      /* one line for the man page */
-    unsigned flags;        /* CK_* */
-    size_t count_offset;   /* CT_LONG_LIST, CT_ARGV: the int holding the count */
-    const char *meta;      /* name in the CSV meta line (config_meta_line), or NULL */
+    double min, max;          /* numeric range, inclusive */
+    const char *def;          /* default as shown in the man page */
+    const char *help;         /* one line for the man page */
+    unsigned flags;           /* CK_* */
+    size_t count_offset;      /* CT_LONG_LIST, CT_ARGV: the int holding the count */
+    const char *meta;         /* name in the CSV meta line (config_meta_line), or NULL */
 };
 
 extern const struct config_key config_keys[];
@@ -174,8 +192,8 @@ void config_emit_yaml(const struct lrf_config *cfg, FILE *fp, int indent);
  * versa), so the line, its comment and the layout stay and the file stays valid. The new text
  * must load (config_load_string over the defaults) before it replaces the file, atomically.
  * The file must be UTF-8. 0 or -1 with err (the file is then unchanged). */
-int config_write_back(const char *path, const char *const *keys, const char *const *values, size_t n,
-                      struct lrf_error *err);
+int config_write_back(const char *path, const char *const *keys, const char *const *values,
+                      size_t n, struct lrf_error *err);
 /* The roff list of keys for the man page (.TP entries: path, help, type and default), as it
  * goes between the lines `.\" BEGIN CONFIG KEYS` and `.\" END CONFIG KEYS` of man/lrfind.1. */
 void config_print_man(FILE *fp);
@@ -205,8 +223,8 @@ struct config_node {
     size_t n;
 };
 /* Parse text into *root (NULL for a stream without a document). 0 or -1 with err. */
-int config_tree_parse(const char *name, int col_off, const char *text, size_t len, struct config_node **root,
-                      struct lrf_error *err);
+int config_tree_parse(const char *name, int col_off, const char *text, size_t len,
+                      struct config_node **root, struct lrf_error *err);
 void config_tree_free(struct config_node *node);
 /* A plain null scalar: empty, ~, null, Null, NULL. */
 bool config_node_is_null(const struct config_node *node);

@@ -1,7 +1,10 @@
 /* nn.h: the built-in trainer's multilayer perceptron, in the shape of llm.c's train_gpt2.c.
- * Dense layers keep PyTorch's layout (w is [out, in], row-major) and are written as
+ * Dense layers keep PyTorch's weight layout (w is [out, in], row-major) and are written as
  * dense_forward(out, inp, w, b, B, in, out_dim) / dense_backward(dinp, dw, db, dout, inp, w, ...),
- * outputs first, shapes in the comments. All parameters live in one allocation and all gradients
+ * outputs first, shapes in the comments. Activations are feature-major, [features, B] (one
+ * column per sample): then the weight matrix is always the operand a kernel broadcasts from and
+ * can be read where it lies, and only the small activation matrices are ever repacked, which is
+ * what makes small batches fast (see the measurements in bench/trainer.sh). All parameters live in one allocation and all gradients
  * in another, in the same order (w0 b0 w1 b1 ...), so the optimizer and a restore are flat loops
  * and one memcpy. The matrix products run on our own cache-blocked SIMD kernels (AVX-512, AVX2,
  * portable C; chosen at run time), or on cblas_sgemm when configured --with-blas; a small pool of
@@ -43,18 +46,19 @@ const char *nn_kernel_name(void);
 int nn_kernel_select(const char *name);
 
 /* C[m, n] (+)= op(A)[m, k] . op(B)[k, n], row-major, op(X) = X or X^T as trans_x says.
- * accumulate = false overwrites C without reading it (C may hold garbage). */
+ * accumulate = false overwrites C without reading it (C may hold garbage). pool must not be
+ * NULL (it holds the pack buffers); the same goes for the layers below. */
 void nn_sgemm(struct nn_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
               const float *a, size_t lda, const float *b, size_t ldb, bool accumulate, float *c,
               size_t ldc);
 
 /* ---- layers ----------------------------------------------------------------------------- */
 
-/* out[B, out_dim] = inp[B, in] . w[out_dim, in]^T + b[out_dim] */
+/* out[out_dim, B] = w[out_dim, in] . inp[in, B] + b[out_dim] (per column) */
 void dense_forward(float *out, const float *inp, const float *w, const float *b, size_t B,
                    size_t in, size_t out_dim, struct nn_pool *pool);
-/* dinp[B, in] = dout[B, out_dim] . w (skipped when dinp is NULL);
- * dw[out_dim, in] (+)= dout^T . inp; db[out_dim] (+)= sum over B of dout (accumulate: add). */
+/* dinp[in, B] = w^T . dout[out_dim, B] (skipped when dinp is NULL);
+ * dw[out_dim, in] (+)= dout . inp^T; db[out_dim] (+)= row sums of dout (accumulate: add). */
 void dense_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
                     const float *w, size_t B, size_t in, size_t out_dim, bool accumulate,
                     struct nn_pool *pool);
@@ -63,11 +67,11 @@ void act_forward(float *out, const float *inp, size_t n, enum nn_act act);
 /* dinp[n] = act'(pre[n]) * dout[n], with post = act(pre) (dinp may be dout). */
 void act_backward(float *dinp, const float *dout, const float *pre, const float *post, size_t n,
                   enum nn_act act);
-/* Mean softmax cross-entropy of logits[B, C] against labels[B]; with dlogits non-NULL also
- * dlogits[B, C] = (softmax - onehot) * scale. Accumulated in double. */
+/* Mean softmax cross-entropy of logits[C, B] (column i = sample i) against labels[B]; with
+ * dlogits non-NULL also dlogits[C, B] = (softmax - onehot) / B * scale. Accumulated in double. */
 double softmax_xent(float *dlogits, const float *logits, const int32_t *labels, size_t B, size_t C,
                     float scale);
-/* Mean squared error of pred[B, D] against target[B, D] (torch.nn.MSELoss, reduction mean);
+/* Mean squared error of pred[D, B] against target[D, B] (torch.nn.MSELoss, reduction mean);
  * with dpred non-NULL also dpred = 2 (pred - target) / (B D) * scale. */
 double mse_loss(float *dpred, const float *pred, const float *target, size_t B, size_t D,
                 float scale);
@@ -86,9 +90,9 @@ struct nn_model {
     float *dw[NN_MAX_LAYERS], *db[NN_MAX_LAYERS]; /* into grads */
     size_t max_batch;
     float *acts;                    /* one allocation for the buffers below */
-    float *pre[NN_MAX_LAYERS];      /* [max_batch, dims[l+1]] pre-activations (logits for the last) */
-    float *post[NN_MAX_LAYERS];     /* [max_batch, dims[l+1]] activations of hidden layers */
-    float *dbuf[2];                 /* [max_batch, max dim] gradient ping-pong */
+    float *pre[NN_MAX_LAYERS];      /* [dims[l+1], B] pre-activations (logits for the last) */
+    float *post[NN_MAX_LAYERS];     /* [dims[l+1], B] activations of hidden layers */
+    float *dbuf[2];                 /* [max dim, B] gradient ping-pong */
     struct nn_pool *pool;
 };
 
@@ -100,9 +104,9 @@ void nn_model_free(struct nn_model *m);
 /* Kaiming-normal (relu, leaky_relu, gelu) or Xavier-uniform (tanh, sigmoid) hidden weights,
  * Xavier-uniform output weights, zero biases, drawn from r. */
 void nn_init_params(struct nn_model *m, struct lrf_rng *r);
-/* Forward x[B, dims[0]] (B <= max_batch); returns the output buffer [B, dims[n_layers]]. */
+/* Forward x[dims[0], B] (B <= max_batch); returns the output buffer [dims[n_layers], B]. */
 const float *nn_forward(struct nn_model *m, const float *x, size_t B);
-/* The loss of the last forward against labels[B] (xent) or targets[B, out] (mse); with
+/* The loss of the last forward against labels[B] (xent) or targets[out, B] (mse); with
  * grad_scale != 0 also the output gradient (scaled) for nn_backward. */
 double nn_loss(struct nn_model *m, size_t B, const int32_t *labels, const float *targets,
                float grad_scale);

@@ -55,6 +55,7 @@ struct runner {
     int plan_mode;
     double plan_start_lr, plan_end_lr, plan_multiplier;
     double live_multiplier; /* set by the user, 0 = as configured */
+    double thread_cpu_s;    /* CPU time of the trainer thread, set when it ends */
 };
 
 /* A copy of the shared state for one frame; points are appended incrementally. */

@@ -1,0 +1,213 @@
+/* test_runner.c: the trainer thread with a fake trainer: points arrive in order at the
+ * scheduled rates, pause holds, a new multiplier re-anchors, restart resets the trainer and
+ * starts over, a failing trainer is reported, and stop cancels a blocking step. Run under
+ * ThreadSanitizer in CI. */
+#include "config.h"
+
+#include <math.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test_util.h"
+#include "lrfind/config.h"
+#include "lrfind/runner.h"
+
+struct fake {
+    int resets, steps;
+    int fail_at;     /* step index that fails, -1 none */
+    int block_at;    /* step index that blocks until cancel_fd is readable, -1 none */
+    long sleep_us;
+};
+
+static int fake_init(struct trainer *t, const struct lrf_config *cfg, struct lrf_error *err)
+{
+    return 0;
+}
+
+static int fake_step(struct trainer *t, double lr, double *loss, struct lrf_error *err)
+{
+    struct fake *f = t->impl;
+    int i = __atomic_fetch_add(&f->steps, 1, __ATOMIC_SEQ_CST);
+    if (f->sleep_us)
+        usleep((useconds_t)f->sleep_us);
+    if (i == f->block_at) {
+        struct pollfd p = {t->cancel_fd, POLLIN, 0};
+        poll(&p, 1, 10000);
+        return lrf_error_set(err, NULL, 0, 0, "cancelled");
+    }
+    if (i == f->fail_at)
+        return lrf_error_set(err, NULL, 0, 0, "fake trainer died");
+    *loss = 2.0 + log10(lr) * 0.01; /* gently sloped, never diverges */
+    return 0;
+}
+
+static int fake_reset(struct trainer *t, struct lrf_error *err)
+{
+    struct fake *f = t->impl;
+    __atomic_fetch_add(&f->resets, 1, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+static void fake_close(struct trainer *t)
+{
+}
+
+static const struct trainer_ops fake_ops = {"fake", fake_init, fake_step, fake_reset, fake_close};
+
+static void setup_cfg(struct lrf_config *cfg, long n)
+{
+    config_defaults(cfg);
+    cfg->sweep.iterations = n;
+    cfg->sweep.pace_ms = 0;
+    cfg->sweep.stop_factor = 0;
+}
+
+/* Wait up to 1 ms for news from the runner and copy it into v. */
+static void pump(struct runner *r, struct runner_view *v)
+{
+    struct pollfd p = {runner_wake_fd(r), POLLIN, 0};
+    poll(&p, 1, 1);
+    runner_drain(r);
+    runner_snapshot(r, v);
+}
+
+/* Pump until the runner's state is `want` (or 5 s pass). */
+static enum runner_state wait_state(struct runner *r, struct runner_view *v, enum runner_state want)
+{
+    for (int k = 0; k < 5000 && v->state != want; k++)
+        pump(r, v);
+    return v->state;
+}
+
+static void start(struct runner *r, struct trainer *t, struct fake *f, struct lrf_config *cfg,
+                  struct runner_view *v, struct sweep *sw)
+{
+    memset(t, 0, sizeof *t);
+    t->ops = &fake_ops;
+    t->impl = f;
+    t->cancel_fd = -1;
+    struct lrf_error err;
+    assert_int_equal(runner_start(r, t, cfg, &err), 0);
+    sweep_init(sw, 0.98, 0, 0);
+    memset(v, 0, sizeof *v);
+    v->sweep = sw;
+}
+
+static void test_full_sweep(void **state)
+{
+    struct lrf_config cfg;
+    setup_cfg(&cfg, 50);
+    struct fake f = {0, 0, -1, -1, 0};
+    struct runner r;
+    struct trainer t;
+    struct runner_view v;
+    struct sweep sw;
+    start(&r, &t, &f, &cfg, &v, &sw);
+    assert_int_equal(wait_state(&r, &v, RUNNER_FINISHED), RUNNER_FINISHED);
+    assert_int_equal(sw.len, 50);
+    assert_int_equal(sw.stop, STOP_DONE);
+    for (size_t i = 0; i < sw.len; i++)
+        assert_true(sw.lr[i] == 1e-7 * pow(1e8, (double)i / 50)); /* fastai's ladder, bit for bit */
+    runner_free(&r);
+    sweep_free(&sw);
+    config_free(&cfg);
+}
+
+static void test_pause_multiplier_restart(void **state)
+{
+    struct lrf_config cfg;
+    setup_cfg(&cfg, 200);
+    struct fake f = {0, 0, -1, -1, 2000};
+    struct runner r;
+    struct trainer t;
+    struct runner_view v;
+    struct sweep sw;
+    start(&r, &t, &f, &cfg, &v, &sw);
+    while (v.sweep->len < 5)
+        pump(&r, &v);
+    runner_pause(&r, true);
+    wait_state(&r, &v, RUNNER_PAUSED);
+    while (v.in_flight)
+        pump(&r, &v); /* the step in flight lands */
+    size_t held = sw.len;
+    usleep(30000);
+    wait_state(&r, &v, RUNNER_PAUSED);
+    assert_int_equal(sw.len, held); /* nothing while paused */
+
+    /* a new multiplier continues from the last rate */
+    runner_set_multiplier(&r, 1.5);
+    runner_pause(&r, false);
+    while (sw.len < held + 3)
+        pump(&r, &v);
+    size_t k = held - 1;
+    assert_close(sw.lr[k + 1], sw.lr[k] * 1.5, 1e-12);
+    assert_close(sw.lr[k + 2], sw.lr[k] * 1.5 * 1.5, 1e-12);
+
+    /* restart: the trainer is reset, a new sweep begins at start_lr with the new multiplier */
+    unsigned gen = v.generation;
+    runner_restart(&r);
+    while (v.generation == gen || sw.len < 3)
+        pump(&r, &v);
+    assert_int_equal(__atomic_load_n(&f.resets, __ATOMIC_SEQ_CST), 1);
+    assert_true(sw.lr[0] == 1e-7);
+    assert_close(sw.lr[1], 1.5e-7, 1e-12);
+
+    /* fewer iterations than recorded: the sweep ends now */
+    runner_set_iterations(&r, 2);
+    assert_int_equal(wait_state(&r, &v, RUNNER_FINISHED), RUNNER_FINISHED);
+    runner_free(&r);
+    sweep_free(&sw);
+    config_free(&cfg);
+}
+
+static void test_trainer_failure(void **state)
+{
+    struct lrf_config cfg;
+    setup_cfg(&cfg, 100);
+    struct fake f = {0, 0, 7, -1, 0};
+    struct runner r;
+    struct trainer t;
+    struct runner_view v;
+    struct sweep sw;
+    start(&r, &t, &f, &cfg, &v, &sw);
+    assert_int_equal(wait_state(&r, &v, RUNNER_FAILED), RUNNER_FAILED);
+    assert_int_equal(sw.len, 7); /* the points before the failure are kept */
+    assert_int_equal(sw.stop, STOP_TRAINER);
+    assert_non_null(strstr(v.err.msg, "fake trainer died"));
+    runner_free(&r);
+    sweep_free(&sw);
+    config_free(&cfg);
+}
+
+static void test_stop_cancels_blocking_step(void **state)
+{
+    struct lrf_config cfg;
+    setup_cfg(&cfg, 100);
+    struct fake f = {0, 0, -1, 3, 0};
+    struct runner r;
+    struct trainer t;
+    struct runner_view v;
+    struct sweep sw;
+    start(&r, &t, &f, &cfg, &v, &sw);
+    while (__atomic_load_n(&f.steps, __ATOMIC_SEQ_CST) < 4)
+        usleep(1000);
+    runner_stop(&r); /* returns only because the step saw cancel_fd */
+    runner_snapshot(&r, &v);
+    assert_int_equal(v.state, RUNNER_QUIT);
+    assert_int_equal(sw.len, 3);
+    runner_free(&r);
+    sweep_free(&sw);
+    config_free(&cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_sweep),
+        cmocka_unit_test(test_pause_multiplier_restart),
+        cmocka_unit_test(test_trainer_failure),
+        cmocka_unit_test(test_stop_cancels_blocking_step),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
