@@ -248,7 +248,8 @@ bool axis_loss_range(const double *loss, const double *smooth, size_t n, struct 
 struct axis_range axis_range_hysteresis(const struct axis_range *prev, struct axis_range want,
                                         bool *changed)
 {
-    bool valid_prev = prev != NULL && isfinite(prev->lo) && isfinite(prev->hi) && prev->hi > prev->lo;
+    bool valid_prev =
+        prev != NULL && isfinite(prev->lo) && isfinite(prev->hi) && prev->hi > prev->lo;
     if (!(want.hi > want.lo) || !isfinite(want.lo) || !isfinite(want.hi)) {
         if (changed)
             *changed = false;

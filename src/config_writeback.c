@@ -111,12 +111,37 @@ static const struct config_node *map_get(const struct config_node *map, const ch
     return NULL;
 }
 
+/* Whether the line at pos holds only blanks or a comment. */
+static bool blank_or_comment(const struct text *t, size_t pos)
+{
+    while (pos < t->len && (t->s[pos] == ' ' || t->s[pos] == '\t' || t->s[pos] == '\r'))
+        pos++;
+    return pos == t->len || t->s[pos] == '\n' || t->s[pos] == '#';
+}
+
 /* Insert text at pos, with a line break first when the line is not terminated. */
 static int insert_lines(struct text *t, size_t pos, bool newline, const char *lines)
 {
-    if (newline && splice(t, pos, 0, "\n") != 0)
+    /* New lines end as the file's first line does (\r\n or \n). */
+    const char *nl = memchr(t->s, '\n', t->len);
+    bool crlf = nl != NULL && nl > t->s && nl[-1] == '\r';
+    size_t n = strlen(lines), breaks = 0;
+    for (size_t i = 0; i < n; i++)
+        breaks += lines[i] == '\n';
+    char *s = malloc(n + (crlf ? breaks + 2 : 1) + 1), *o = s;
+    if (s == NULL)
         return -1;
-    return splice(t, pos + newline, 0, lines);
+    if (newline)
+        o = stpcpy(o, crlf ? "\r\n" : "\n");
+    for (size_t i = 0; i < n; i++) {
+        if (crlf && lines[i] == '\n')
+            *o++ = '\r';
+        *o++ = lines[i];
+    }
+    *o = '\0';
+    int rc = splice(t, pos, 0, s);
+    free(s);
+    return rc;
 }
 
 /* Replace bytes [start, end) by value, keeping a comment that follows on the line in its
@@ -291,8 +316,11 @@ static int set_one(struct text *t, const char *name, char *const *parts, int np,
             free(inner);
             pos = map->n > 0 ? content_end(map->kids[map->n - 1]) : map->close.byte;
         } else {
-            /* A block mapping: a line after its last entry, at the indentation of its keys. */
+            /* A block mapping: a line after its last entry, at the indentation of its keys;
+             * a new section goes after the comments that end the file, too. */
             pos = next_line(t, content_end(map->kids[map->n - 1]), &nl);
+            while (map == root && !nl && pos < t->len && blank_or_comment(t, pos))
+                pos = next_line(t, pos, &nl);
             ins = chain(parts + i, np - i, value, false, map->kids[0]->start.column - 1, step);
         }
         if (ins == NULL || (del ? splice(t, pos, del, ins) : insert_lines(t, pos, nl, ins)) != 0)

@@ -151,14 +151,14 @@ uint32_t grid_ch(const struct grid *g, int x, int y)
 static bool not_single_width(uint32_t c)
 {
     static const uint32_t ranges[][2] = {
-        {0x0000, 0x001f}, {0x007f, 0x009f}, {0x00ad, 0x00ad}, {0x0300, 0x036f},
-        {0x0483, 0x0489}, {0x0591, 0x05bd}, {0x0610, 0x061a}, {0x064b, 0x065f},
-        {0x0e31, 0x0e3a}, {0x1100, 0x115f}, {0x1ab0, 0x1aff}, {0x1dc0, 0x1dff},
-        {0x200b, 0x200f}, {0x2028, 0x202e}, {0x2060, 0x206f}, {0x20d0, 0x20ff},
-        {0x2e80, 0x303e}, {0x3041, 0x33ff}, {0x3400, 0x4dbf}, {0x4e00, 0x9fff},
-        {0xa000, 0xa4cf}, {0xac00, 0xd7a3}, {0xd800, 0xdfff}, {0xf900, 0xfaff},
-        {0xfe00, 0xfe0f}, {0xfe20, 0xfe2f}, {0xfe30, 0xfe4f}, {0xfeff, 0xfeff},
-        {0xff00, 0xff60}, {0xffe0, 0xffe6}, {0xfff9, 0xfffb}, {0x1f000, 0x1faff},
+        {0x0000, 0x001f},   {0x007f, 0x009f},   {0x00ad, 0x00ad}, {0x0300, 0x036f},
+        {0x0483, 0x0489},   {0x0591, 0x05bd},   {0x0610, 0x061a}, {0x064b, 0x065f},
+        {0x0e31, 0x0e3a},   {0x1100, 0x115f},   {0x1ab0, 0x1aff}, {0x1dc0, 0x1dff},
+        {0x200b, 0x200f},   {0x2028, 0x202e},   {0x2060, 0x206f}, {0x20d0, 0x20ff},
+        {0x2e80, 0x303e},   {0x3041, 0x33ff},   {0x3400, 0x4dbf}, {0x4e00, 0x9fff},
+        {0xa000, 0xa4cf},   {0xac00, 0xd7a3},   {0xd800, 0xdfff}, {0xf900, 0xfaff},
+        {0xfe00, 0xfe0f},   {0xfe20, 0xfe2f},   {0xfe30, 0xfe4f}, {0xfeff, 0xfeff},
+        {0xff00, 0xff60},   {0xffe0, 0xffe6},   {0xfff9, 0xfffb}, {0x1f000, 0x1faff},
         {0x20000, 0x3fffd}, {0xe0000, 0xe0fff},
     };
     if (c > 0x10ffff)
@@ -319,18 +319,22 @@ static bool blank_is_visible(enum role r, bool color)
 
 int grid_print(FILE *fp, const struct grid *g, bool color)
 {
-    char sgr[64], u8[8];
+    char sgr[64], cur[64], u8[8];
+    const char *plain = "\033[0m";
     for (int y = 0; y < g->h; y++) {
         const struct cell *row = &g->cells[(size_t)y * (size_t)g->w];
         int end = g->w;
         while (end > 0 && row[end - 1].ch == ' ' && !blank_is_visible(row[end - 1].role, color))
             end--;
-        int cur = ROLE_NONE;
+        snprintf(cur, sizeof cur, "%s", plain); /* every line starts in the plain style */
         for (int x = 0; x < end; x++) {
-            if (color && row[x].role != cur) {
-                cur = row[x].role;
-                role_sgr(cur, sgr, sizeof sgr);
-                fputs(sgr, fp);
+            if (color) {
+                /* a new SGR sequence only where the style changes, not at every role change */
+                role_sgr((enum role)row[x].role, sgr, sizeof sgr);
+                if (strcmp(sgr, cur) != 0) {
+                    fputs(sgr, fp);
+                    snprintf(cur, sizeof cur, "%s", sgr);
+                }
             }
             uint32_t c = row[x].ch;
             if (c == 0 || not_single_width(c))
@@ -338,8 +342,8 @@ int grid_print(FILE *fp, const struct grid *g, bool color)
             grid_utf8_encode(c, u8);
             fputs(u8, fp);
         }
-        if (color && cur != ROLE_NONE)
-            fputs("\033[0m", fp);
+        if (color && strcmp(cur, plain) != 0)
+            fputs(plain, fp);
         fputc('\n', fp);
     }
     fflush(fp);

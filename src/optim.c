@@ -18,102 +18,145 @@
 #include "lrfind/nn.h"
 #include "lrfind/optim.h"
 
-/* The per-step constants, as floats, computed in double once per step. */
+/* The per-step constants, as floats, computed in double once per step (optim_begin), kept in
+ * struct optim's opaque k[] storage. */
 struct step_k {
     float lr, wd, mu, one_minus_damp; /* sgd */
     int sgd_first, nesterov, momentum;
     float b1, omb1, b2, omb2, step_size, bc2_sqrt, eps, decay; /* adam; decay = 1 - lr wd */
     int decoupled;
 };
+_Static_assert(sizeof(struct step_k) <= sizeof(((struct optim *)0)->k), "optim.k is too small");
 
-/* Scalar SGD over [lo, hi): the reference rule, and the tail of the vector loops. */
-static void sgd_scalar(size_t lo, size_t hi, float *restrict p, const float *restrict g,
-                       float *restrict buf, const struct step_k *k)
+/* The rules on one element, shared by every loop below. The vector loops run the same
+ * expressions on vectors, and their tails go through a padded vector too, so an element is
+ * updated by the same instructions wherever it sits (flat pass or fused block): results do not
+ * depend on the thread split or on the path. */
+#define SGD_RULE(d, pi, b, k, LOAD_BUF, STORE_BUF)                                              \
+    do {                                                                                        \
+        if ((k)->wd != 0.0f)                                                                    \
+            d = d + (k)->wd * pi;                                                               \
+        if ((k)->momentum) {                                                                    \
+            if ((k)->sgd_first) {                                                               \
+                b = d;                                                                          \
+            } else {                                                                            \
+                LOAD_BUF;                                                                       \
+                b = (k)->mu * b + (k)->one_minus_damp * d;                                      \
+            }                                                                                   \
+            STORE_BUF;                                                                          \
+            d = (k)->nesterov ? d + (k)->mu * b : b;                                            \
+        }                                                                                       \
+        pi = pi - (k)->lr * d;                                                                  \
+    } while (0)
+
+#define ADAM_RULE(d, pi, mi, vi, k, VSQRT)                                                      \
+    do {                                                                                        \
+        if ((k)->decoupled)                                                                     \
+            pi = pi * (k)->decay;                                                               \
+        else if ((k)->wd != 0.0f)                                                               \
+            d = d + (k)->wd * pi;                                                               \
+        mi = (k)->b1 * mi + (k)->omb1 * d;                                                      \
+        vi = (k)->b2 * vi + (k)->omb2 * d * d;                                                  \
+        pi = pi - (k)->step_size * (mi / (VSQRT(vi) / (k)->bc2_sqrt + (k)->eps));               \
+    } while (0)
+
+/* Scalar versions over rows x cols (parameter row stride ldp, gradient row stride ldg); the
+ * state (buf, or m and v) is laid out like the parameters. */
+static void sgd_scalar(size_t rows, size_t cols, float *p, size_t ldp, const float *g, size_t ldg,
+                       float *buf, const struct step_k *k)
 {
-    for (size_t i = lo; i < hi; i++) {
-        float d = g[i];
-        if (k->wd != 0.0f)
-            d = d + k->wd * p[i];
-        if (k->momentum) {
-            float b = k->sgd_first ? d : k->mu * buf[i] + k->one_minus_damp * d;
-            buf[i] = b;
-            d = k->nesterov ? d + k->mu * b : b;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t i = 0; i < cols; i++) {
+            float d = g[r * ldg + i], pi = p[r * ldp + i], b = 0.0f;
+            SGD_RULE(d, pi, b, k, b = buf[r * ldp + i], buf[r * ldp + i] = b);
+            p[r * ldp + i] = pi;
         }
-        p[i] = p[i] - k->lr * d;
-    }
 }
 
-/* Scalar Adam/AdamW over [lo, hi). */
-static void adam_scalar(size_t lo, size_t hi, float *restrict p, const float *restrict g,
-                        float *restrict m, float *restrict v, const struct step_k *k)
+static void adam_scalar(size_t rows, size_t cols, float *p, size_t ldp, const float *g, size_t ldg,
+                        float *m, float *v, const struct step_k *k)
 {
-    for (size_t i = lo; i < hi; i++) {
-        float d = g[i], pi = p[i];
-        if (k->decoupled)
-            pi = pi * k->decay;
-        else if (k->wd != 0.0f)
-            d = d + k->wd * pi;
-        float mi = k->b1 * m[i] + k->omb1 * d;
-        float vi = k->b2 * v[i] + k->omb2 * d * d;
-        m[i] = mi;
-        v[i] = vi;
-        float denom = sqrtf(vi) / k->bc2_sqrt + k->eps;
-        p[i] = pi - k->step_size * (mi / denom);
-    }
+    for (size_t r = 0; r < rows; r++)
+        for (size_t i = 0; i < cols; i++) {
+            size_t j = r * ldp + i;
+            float d = g[r * ldg + i], pi = p[j], mi = m[j], vi = v[j];
+            ADAM_RULE(d, pi, mi, vi, k, sqrtf);
+            m[j] = mi;
+            v[j] = vi;
+            p[j] = pi;
+        }
 }
 
-/* The same two rules over a vector type VT of W floats, with VSQRT its square root. */
+/* The vector versions over VT (W floats), VSQRT its square root. A row's tail is copied into
+ * zero-padded vectors and back, and runs the same body. */
+#define SGD_VSTEP(VT, BYTES)                                                                    \
+    do {                                                                                        \
+        VT d = {0}, pi = {0}, b = {0};                                                          \
+        memcpy(&d, gr + i, BYTES);                                                              \
+        memcpy(&pi, pr + i, BYTES);                                                             \
+        SGD_RULE(d, pi, b, k, memcpy(&b, br + i, BYTES), memcpy(br + i, &b, BYTES));           \
+        memcpy(pr + i, &pi, BYTES);                                                             \
+    } while (0)
+
+#define ADAM_VSTEP(VT, BYTES, VSQRT)                                                            \
+    do {                                                                                        \
+        VT d = {0}, pi = {0}, mi = {0}, vi = {0};                                               \
+        memcpy(&d, gr + i, BYTES);                                                              \
+        memcpy(&pi, pr + i, BYTES);                                                             \
+        memcpy(&mi, mr + i, BYTES);                                                             \
+        memcpy(&vi, vr + i, BYTES);                                                             \
+        ADAM_RULE(d, pi, mi, vi, k, VSQRT);                                                     \
+        memcpy(mr + i, &mi, BYTES);                                                             \
+        memcpy(vr + i, &vi, BYTES);                                                             \
+        memcpy(pr + i, &pi, BYTES);                                                             \
+    } while (0)
+
+/* A small block (a weight tile of the fused backward pass) is followed by the block to its
+ * right: fetch that row segment ahead, since a walk over tiles strides over rows, which the
+ * hardware prefetchers do not follow. Long rows (the flat pass) need no help. */
+#define PREFETCH_NEXT(row, cols)                                                                \
+    do {                                                                                        \
+        if ((cols) <= 64)                                                                       \
+            for (size_t q = (cols) * PREFETCH_DIST; q < (cols) * (PREFETCH_DIST + 1); q += 16)  \
+                __builtin_prefetch((row) + q, 1, 3);                                            \
+    } while (0)
+#ifndef PREFETCH_DIST
+#define PREFETCH_DIST 2
+#endif
+
 #define DEFINE_VECTOR_RULES(SUFFIX, ATTR, VT, W, VSQRT)                                          \
-    ATTR static void sgd_##SUFFIX(size_t lo, size_t hi, float *restrict p,                      \
-                                  const float *restrict g, float *restrict buf,                 \
+    ATTR static void sgd_##SUFFIX(size_t rows, size_t cols, float *p, size_t ldp,               \
+                                  const float *g, size_t ldg, float *buf,                       \
                                   const struct step_k *k)                                       \
     {                                                                                           \
-        size_t i = lo;                                                                          \
-        for (; i + W <= hi; i += W) {                                                           \
-            VT d, pi, b;                                                                        \
-            memcpy(&d, g + i, sizeof d);                                                        \
-            memcpy(&pi, p + i, sizeof pi);                                                      \
-            if (k->wd != 0.0f)                                                                  \
-                d = d + k->wd * pi;                                                             \
-            if (k->momentum) {                                                                  \
-                if (k->sgd_first) {                                                             \
-                    b = d;                                                                      \
-                } else {                                                                        \
-                    memcpy(&b, buf + i, sizeof b);                                              \
-                    b = k->mu * b + k->one_minus_damp * d;                                      \
-                }                                                                               \
-                memcpy(buf + i, &b, sizeof b);                                                  \
-                d = k->nesterov ? d + k->mu * b : b;                                            \
-            }                                                                                   \
-            pi = pi - k->lr * d;                                                                \
-            memcpy(p + i, &pi, sizeof pi);                                                      \
+        for (size_t r = 0; r < rows; r++) {                                                     \
+            float *pr = p + r * ldp, *br = buf + r * ldp;                                       \
+            const float *gr = g + r * ldg;                                                      \
+            size_t i = 0;                                                                       \
+            for (; i + W <= cols; i += W)                                                       \
+                SGD_VSTEP(VT, sizeof(VT));                                                      \
+            if (i < cols)                                                                       \
+                SGD_VSTEP(VT, (cols - i) * sizeof(float));                                      \
+            PREFETCH_NEXT(pr, cols);                                                            \
+            PREFETCH_NEXT(br, cols);                                                            \
         }                                                                                       \
-        sgd_scalar(i, hi, p, g, buf, k);                                                        \
     }                                                                                           \
-    ATTR static void adam_##SUFFIX(size_t lo, size_t hi, float *restrict p,                     \
-                                   const float *restrict g, float *restrict m,                  \
-                                   float *restrict v, const struct step_k *k)                   \
+    ATTR static void adam_##SUFFIX(size_t rows, size_t cols, float *p, size_t ldp,              \
+                                   const float *g, size_t ldg, float *m, float *v,              \
+                                   const struct step_k *k)                                      \
     {                                                                                           \
-        size_t i = lo;                                                                          \
-        for (; i + W <= hi; i += W) {                                                           \
-            VT d, pi, mi, vi;                                                                   \
-            memcpy(&d, g + i, sizeof d);                                                        \
-            memcpy(&pi, p + i, sizeof pi);                                                      \
-            memcpy(&mi, m + i, sizeof mi);                                                      \
-            memcpy(&vi, v + i, sizeof vi);                                                      \
-            if (k->decoupled)                                                                   \
-                pi = pi * k->decay;                                                             \
-            else if (k->wd != 0.0f)                                                             \
-                d = d + k->wd * pi;                                                             \
-            mi = k->b1 * mi + k->omb1 * d;                                                      \
-            vi = k->b2 * vi + k->omb2 * d * d;                                                  \
-            memcpy(m + i, &mi, sizeof mi);                                                      \
-            memcpy(v + i, &vi, sizeof vi);                                                      \
-            VT denom = VSQRT(vi) / k->bc2_sqrt + k->eps;                                        \
-            pi = pi - k->step_size * (mi / denom);                                              \
-            memcpy(p + i, &pi, sizeof pi);                                                      \
+        for (size_t r = 0; r < rows; r++) {                                                     \
+            float *pr = p + r * ldp, *mr = m + r * ldp, *vr = v + r * ldp;                      \
+            const float *gr = g + r * ldg;                                                      \
+            size_t i = 0;                                                                       \
+            for (; i + W <= cols; i += W)                                                       \
+                ADAM_VSTEP(VT, sizeof(VT), VSQRT);                                              \
+            if (i < cols)                                                                       \
+                ADAM_VSTEP(VT, (cols - i) * sizeof(float), VSQRT);                              \
+            PREFETCH_NEXT(pr, cols);                                                            \
+            PREFETCH_NEXT(mr, cols);                                                            \
+            PREFETCH_NEXT(vr, cols);                                                            \
         }                                                                                       \
-        adam_scalar(i, hi, p, g, m, v, k);                                                      \
     }
 
 #if OPT_X86
@@ -128,12 +171,12 @@ DEFINE_VECTOR_RULES(avx2, __attribute__((target("avx2,fma"))), v8f, 8, SQRT8)
 DEFINE_VECTOR_RULES(sse, , v4f, 4, SQRT4)
 #endif
 
-typedef void (*sgd_fn)(size_t, size_t, float *restrict, const float *restrict, float *restrict,
+typedef void (*sgd_fn)(size_t, size_t, float *, size_t, const float *, size_t, float *,
                        const struct step_k *);
-typedef void (*adam_fn)(size_t, size_t, float *restrict, const float *restrict, float *restrict,
-                        float *restrict, const struct step_k *);
+typedef void (*adam_fn)(size_t, size_t, float *, size_t, const float *, size_t, float *, float *,
+                        const struct step_k *);
 
-/* The widest loops this CPU runs. */
+/* The widest loops this CPU runs (chosen once: every update must take the same path). */
 static void pick_rules(sgd_fn *sgd, adam_fn *adam)
 {
     *sgd = sgd_scalar;
@@ -153,14 +196,27 @@ static void pick_rules(sgd_fn *sgd, adam_fn *adam)
 #endif
 }
 
+void optim_apply(const struct optim *o, float *params, size_t offset, size_t rows, size_t cols,
+                 size_t ldp, const float *g, size_t ldg)
+{
+    sgd_fn sgd;
+    adam_fn adam;
+    pick_rules(&sgd, &adam);
+    const struct step_k *k = (const struct step_k *)o->k;
+    if (o->s.kind == OPTIM_SGD)
+        sgd(rows, cols, params + offset, ldp, g, ldg, o->state + offset, k);
+    else
+        adam(rows, cols, params + offset, ldp, g, ldg, o->state + offset,
+             o->state + o->n + offset, k);
+}
+
 struct step_job {
-    struct optim *o;
+    const struct optim *o;
     float *p;
     const float *g;
-    struct step_k k;
 };
 
-/* One thread's slice of the update (slices are 64-float aligned so the split changes nothing). */
+/* One thread's slice of a flat update (slices are 64-float aligned). */
 static void step_worker(void *arg, int tid, int nthreads)
 {
     struct step_job *j = arg;
@@ -168,15 +224,8 @@ static void step_worker(void *arg, int tid, int nthreads)
     size_t lo = chunks * (size_t)tid / (size_t)nthreads * 64;
     size_t hi = chunks * (size_t)(tid + 1) / (size_t)nthreads * 64;
     hi = hi > n ? n : hi;
-    if (lo >= hi)
-        return;
-    sgd_fn sgd;
-    adam_fn adam;
-    pick_rules(&sgd, &adam);
-    if (j->o->s.kind == OPTIM_SGD)
-        sgd(lo, hi, j->p, j->g, j->o->state, &j->k);
-    else
-        adam(lo, hi, j->p, j->g, j->o->state, j->o->state + n, &j->k);
+    if (lo < hi)
+        optim_apply(j->o, j->p, lo, 1, hi - lo, 0, j->g + lo, 0);
 }
 
 const char *optim_name(enum optim_type kind)
@@ -242,12 +291,11 @@ void optim_reset(struct optim *o)
     o->t = 0;
 }
 
-void optim_step(struct optim *o, float *params, const float *grads, double lr,
-                struct nn_pool *pool)
+void optim_begin(struct optim *o, double lr)
 {
     const struct optim_settings *s = &o->s;
-    struct step_job j = {.o = o, .p = params, .g = grads};
-    struct step_k *k = &j.k;
+    struct step_k *k = (struct step_k *)o->k;
+    memset(k, 0, sizeof *k);
     o->t++;
     k->lr = (float)lr;
     k->wd = (float)s->weight_decay;
@@ -257,19 +305,26 @@ void optim_step(struct optim *o, float *params, const float *grads, double lr,
         k->one_minus_damp = (float)(1.0 - s->dampening);
         k->sgd_first = o->t == 1;
         k->nesterov = s->nesterov;
-    } else {
-        double bc1 = 1.0 - pow(s->beta1, (double)o->t);
-        double bc2 = 1.0 - pow(s->beta2, (double)o->t);
-        k->b1 = (float)s->beta1;
-        k->omb1 = (float)(1.0 - s->beta1);
-        k->b2 = (float)s->beta2;
-        k->omb2 = (float)(1.0 - s->beta2);
-        k->step_size = (float)(lr / bc1);
-        k->bc2_sqrt = (float)sqrt(bc2);
-        k->eps = (float)s->eps;
-        k->decoupled = s->kind == OPTIM_ADAMW || s->decoupled;
-        k->decay = (float)(1.0 - lr * s->weight_decay);
+        return;
     }
+    double bc1 = 1.0 - pow(s->beta1, (double)o->t);
+    double bc2 = 1.0 - pow(s->beta2, (double)o->t);
+    k->b1 = (float)s->beta1;
+    k->omb1 = (float)(1.0 - s->beta1);
+    k->b2 = (float)s->beta2;
+    k->omb2 = (float)(1.0 - s->beta2);
+    k->step_size = (float)(lr / bc1);
+    k->bc2_sqrt = (float)sqrt(bc2);
+    k->eps = (float)s->eps;
+    k->decoupled = s->kind == OPTIM_ADAMW || s->decoupled;
+    k->decay = (float)(1.0 - lr * s->weight_decay);
+}
+
+void optim_step(struct optim *o, float *params, const float *grads, double lr,
+                struct nn_pool *pool)
+{
+    optim_begin(o, lr);
+    struct step_job j = {o, params, grads};
     /* below ~64k parameters a second thread costs more than it saves */
     if (pool != NULL && o->n >= 65536)
         nn_pool_run(pool, step_worker, &j);

@@ -26,8 +26,19 @@ struct glyphs {
 };
 
 static const struct glyphs ascii_glyphs = {
-    '|', '-', '+', '+', '+', '|', ':', '^', '@', '+',
-    {'o', 'x', '%', '&'}, "---", {"o", "x", "%", "&"},
+    '|',
+    '-',
+    '+',
+    '+',
+    '+',
+    '|',
+    ':',
+    '^',
+    '@',
+    '+',
+    {'o', 'x', '%', '&'},
+    "---",
+    {"o", "x", "%", "&"},
 };
 
 /* Braille overlays are dotted or dashed: overlay k lights sub-column c when bit c % 4 of
@@ -35,10 +46,19 @@ static const struct glyphs ascii_glyphs = {
 static const unsigned overlay_pattern[ROLE_OVERLAY_COUNT] = {0x5, 0x3, 0x1, 0x7};
 
 static const struct glyphs braille_glyphs = {
-    0x2502, 0x2500, 0x2514, 0x252c, 0x2524, 0x2502, 0x250a, '^', '@', 0,
-    {0, 0, 0, 0}, "\u2812\u2812\u2812",
-    {"\u2802\u2802\u2802", "\u2812\u2800\u2812", "\u2802\u2800\u2800\u2802",
-     "\u2812\u2802\u2812"},
+    0x2502,
+    0x2500,
+    0x2514,
+    0x252c,
+    0x2524,
+    0x2502,
+    0x250a,
+    '^',
+    '@',
+    0,
+    {0, 0, 0, 0},
+    "\u2812\u2812\u2812",
+    {"\u2802\u2802\u2802", "\u2812\u2800\u2812", "\u2802\u2800\u2800\u2802", "\u2812\u2802\u2812"},
 };
 
 /* The bit of braille dot (column dx in 0..1, row dy in 0..3) in U+2800 + bits. */
@@ -51,16 +71,18 @@ static const char ascii_line[8] = {' ', '\'', '-', '\'', '.', '|', '.', '|'};
 
 /* The geometry and scales of one render. */
 struct frame {
-    struct rect area;        /* plot cells on the grid */
-    int pw, ph;              /* area size */
-    int sx, sy;              /* sub-cells per cell: braille 2x4, ASCII 1x3 */
-    int nc, nr;              /* sub-columns, sub-rows */
-    double x_lo, x_hi;       /* log10 lr */
-    double y_lo, y_hi;       /* loss */
+    struct rect area;  /* plot cells on the grid */
+    int pw, ph;        /* area size */
+    int sx, sy;        /* sub-cells per cell: braille 2x4, ASCII 1x3 */
+    int nc, nr;        /* sub-columns, sub-rows */
+    double x_lo, x_hi; /* log10 lr */
+    double y_lo, y_hi; /* loss */
     bool y_ok;
-    double *edge;            /* [nc + 1] lr at the left edge of each sub-column */
-    double lr_lo, lr_hi;     /* 10^x_lo, 10^x_hi with a hair of slack */
-    const bool *sorted;      /* [n_series] whether each series' rates are nondecreasing */
+    double *edge;          /* [nc + 1] lr at the left edge of each sub-column */
+    double lr_lo, lr_hi;   /* 10^x_lo, 10^x_hi with a hair of slack */
+    const bool *sorted;    /* [n_series] whether each series' rates are nondecreasing */
+    size_t *start;         /* [nc + 1] scratch: first index of each sub-column (sorted rates) */
+    double u_scale, u_off; /* frame_u: (y_hi - v) * u_scale + u_off */
     const struct glyphs *gl;
     bool braille;
 };
@@ -234,7 +256,7 @@ bool plot_regions(const struct plot_series *s, struct plot_regions *out)
  * the height of the tick mark (a flat line at 2.0 is "-" next to "2.0 +"). */
 static double frame_u(const struct frame *f, double v)
 {
-    double u = (f->y_hi - v) / (f->y_hi - f->y_lo) * (f->nr - f->sy) + 0.5 * f->sy;
+    double u = (f->y_hi - v) * f->u_scale + f->u_off;
     if (!(u > -U_LIMIT))
         return -U_LIMIT;
     if (u > U_LIMIT)
@@ -276,14 +298,6 @@ static int lr_col(const struct frame *f, double lr)
 /* ------------------------------------------------------------------------------------------ */
 /* Walking the points of a series by sub-column */
 
-struct walker {
-    const struct frame *f;
-    const double *lr;
-    size_t i, n;
-    int c;
-    bool sorted;
-};
-
 /* The first index whose lr is >= x in the sorted lr[n]. */
 static size_t lower_bound(const double *lr, size_t n, double x)
 {
@@ -298,46 +312,64 @@ static size_t lower_bound(const double *lr, size_t n, double x)
     return lo;
 }
 
-static void walk_init(struct walker *w, const struct frame *f, const double *lr, size_t n,
-                      bool sorted)
+/* The first index whose lr is > x in the sorted lr[n]. */
+static size_t upper_bound(const double *lr, size_t n, double x)
 {
-    w->f = f;
-    w->lr = lr;
-    w->n = n;
-    w->c = 0;
-    w->sorted = sorted;
-    w->i = w->sorted ? lower_bound(lr, n, f->lr_lo) : 0;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lr[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
-/* The next point inside the view: its index and sub-column. Sorted rates cost a comparison a
- * point (the sub-column edges are precomputed); others a log10. */
-static bool walk_next(struct walker *w, size_t *idx, int *col)
+/* For sorted rates: the points of sub-column c are start[c] .. start[c + 1] - 1 (a binary
+ * search an edge, so a sweep of any length costs O(columns log n) to split). */
+static void column_ranges(const struct frame *f, const double *lr, size_t n, size_t *start)
 {
-    const struct frame *f = w->f;
-    while (w->i < w->n) {
-        size_t i = w->i++;
-        double x = w->lr[i];
-        if (w->sorted) {
-            if (x > f->lr_hi) {
-                w->i = w->n;
-                return false;
-            }
-            while (w->c + 1 < f->nc && x >= f->edge[w->c + 1])
-                w->c++;
-            *idx = i;
-            *col = w->c;
-            return true;
-        }
-        if (!(x > 0) || !isfinite(x))
-            continue;
-        int c = axis_cell(log10(x), f->x_lo, f->x_hi, f->nc);
-        if (c < 0)
-            continue;
-        *idx = i;
-        *col = c;
-        return true;
+    start[0] = lower_bound(lr, n, f->lr_lo);
+    for (int c = 1; c < f->nc; c++)
+        start[c] = lower_bound(lr, n, f->edge[c]);
+    start[f->nc] = upper_bound(lr, n, f->lr_hi);
+    for (int c = 1; c <= f->nc; c++)
+        if (start[c] < start[c - 1])
+            start[c] = start[c - 1];
+}
+
+/* For unsorted rates: the sub-column of rate x, or -1 outside the view. */
+static int rate_subcol(const struct frame *f, double x)
+{
+    if (!(x > 0) || !isfinite(x))
+        return -1;
+    return axis_cell(log10(x), f->x_lo, f->x_hi, f->nc);
+}
+
+/* Add value y (a loss) to bin b. */
+static inline void bin_add(const struct frame *f, struct bin *b, double y)
+{
+    if (isnan(y))
+        return;
+    if (isinf(y)) {
+        if (y > 0)
+            b->above = true;
+        return;
     }
-    return false;
+    double u = frame_u(f, y);
+    if (u < 0)
+        b->above = true;
+    if (!b->on) {
+        b->first = b->min = b->max = u;
+        b->on = true;
+    } else {
+        if (u < b->min)
+            b->min = u;
+        if (u > b->max)
+            b->max = u;
+    }
+    b->last = u;
 }
 
 /* Bin the values v[] of a series by sub-column. */
@@ -346,32 +378,17 @@ static void bin_values(const struct frame *f, const double *lr, const double *v,
 {
     for (int c = 0; c < f->nc; c++)
         bins[c] = (struct bin){0, 0, 0, 0, false, false};
-    struct walker w;
-    walk_init(&w, f, lr, n, sorted);
-    size_t i;
-    int c;
-    while (walk_next(&w, &i, &c)) {
-        double y = v[i];
-        struct bin *b = &bins[c];
-        if (isnan(y))
-            continue;
-        if (isinf(y) && y > 0) {
-            b->above = true;
-            continue;
-        }
-        if (!isfinite(y))
-            continue;
-        double u = frame_u(f, y);
-        if (u < 0)
-            b->above = true;
-        if (!b->on) {
-            b->first = b->min = b->max = u;
-            b->on = true;
-        } else {
-            b->min = fmin(b->min, u);
-            b->max = fmax(b->max, u);
-        }
-        b->last = u;
+    if (sorted) {
+        column_ranges(f, lr, n, f->start);
+        for (int c = 0; c < f->nc; c++)
+            for (size_t i = f->start[c]; i < f->start[c + 1]; i++)
+                bin_add(f, &bins[c], v[i]);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int c = rate_subcol(f, lr[i]);
+        if (c >= 0)
+            bin_add(f, &bins[c], v[i]);
     }
 }
 
@@ -461,25 +478,36 @@ static void spans_to_levels(const struct frame *f, const struct span *sp, uint8_
     }
 }
 
-/* Mark the raw points of a series: braille dots, or (ASCII) cells. */
+/* Mark raw point y of sub-column c: a braille dot, or (ASCII) a cell. */
+static inline void raw_mark(const struct frame *f, int c, double y, uint8_t *mask)
+{
+    if (!isfinite(y))
+        return;
+    double u = frame_u(f, y);
+    if (u < 0 || u >= f->nr)
+        return;
+    int r = (int)u;
+    if (f->braille)
+        mask[(size_t)(r >> 2) * (size_t)f->pw + (size_t)(c >> 1)] |= braille_bit[c & 1][r & 3];
+    else
+        mask[(size_t)(r / 3) * (size_t)f->pw + (size_t)c] = 1;
+}
+
+/* Mark the raw points of a series. */
 static void raw_to_mask(const struct frame *f, const double *lr, const double *v, size_t n,
                         bool sorted, uint8_t *mask)
 {
-    struct walker w;
-    walk_init(&w, f, lr, n, sorted);
-    size_t i;
-    int c;
-    while (walk_next(&w, &i, &c)) {
-        if (!isfinite(v[i]))
-            continue;
-        int r = sub_row(f, frame_u(f, v[i]));
-        if (r < 0 || r >= f->nr)
-            continue;
-        size_t cell = (size_t)(r / f->sy) * (size_t)f->pw + (size_t)(c / f->sx);
-        if (f->braille)
-            mask[cell] |= braille_bit[c % 2][r % 4];
-        else
-            mask[cell] = 1;
+    if (sorted) {
+        column_ranges(f, lr, n, f->start);
+        for (int c = 0; c < f->nc; c++)
+            for (size_t i = f->start[c]; i < f->start[c + 1]; i++)
+                raw_mark(f, c, v[i], mask);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int c = rate_subcol(f, lr[i]);
+        if (c >= 0)
+            raw_mark(f, c, v[i], mask);
     }
 }
 
@@ -490,6 +518,7 @@ struct scratch {
     uint8_t *mask;      /* [pw * ph] */
     uint8_t *mask2;     /* [pw * ph] */
     double *edge;       /* [nc + 1] */
+    size_t *start;      /* [nc + 1] */
 };
 
 static void scratch_free(struct scratch *s)
@@ -499,6 +528,7 @@ static void scratch_free(struct scratch *s)
     free(s->mask);
     free(s->mask2);
     free(s->edge);
+    free(s->start);
 }
 
 static int scratch_alloc(struct scratch *s, const struct frame *f)
@@ -509,7 +539,8 @@ static int scratch_alloc(struct scratch *s, const struct frame *f)
     s->mask = malloc(cells);
     s->mask2 = malloc(cells);
     s->edge = malloc(((size_t)f->nc + 1) * sizeof *s->edge);
-    if (!s->bins || !s->spans || !s->mask || !s->mask2 || !s->edge) {
+    s->start = malloc(((size_t)f->nc + 1) * sizeof *s->start);
+    if (!s->bins || !s->spans || !s->mask || !s->mask2 || !s->edge || !s->start) {
         scratch_free(s);
         memset(s, 0, sizeof *s);
         return -1;
@@ -660,8 +691,8 @@ static int place_marks(const struct frame *f, const struct plot_series *s, size_
                     if (marks[j].col == col && marks[j].row == r)
                         taken = true;
                 if (!taken) {
-                    marks[n++] = (struct mark){col, r, plot_suggest_letter((enum suggest_method)m),
-                                               (int)k};
+                    marks[n++] =
+                        (struct mark){col, r, plot_suggest_letter((enum suggest_method)m), (int)k};
                     break;
                 }
             }
@@ -894,8 +925,10 @@ static bool view_y_ok(const struct plot_view *v)
     return isfinite(v->y_lo) && isfinite(v->y_hi) && v->y_hi > v->y_lo;
 }
 
-int plot_render(struct grid *g, struct rect r, const struct plot_series *s, size_t n_series,
-                const struct plot_view *view, const struct plot_opts *opts, struct plot_geom *geom)
+/* plot_render with the sortedness of each series' rates known. */
+static int render(struct grid *g, struct rect r, const struct plot_series *s, size_t n_series,
+                  const struct plot_view *view, const struct plot_opts *opts,
+                  struct plot_geom *geom, const bool *sorted)
 {
     struct plot_opts o = opts ? *opts : plot_opts_default();
     struct plot_geom gm;
@@ -913,7 +946,8 @@ int plot_render(struct grid *g, struct rect r, const struct plot_series *s, size
         if (series_has_points(&s[k]))
             have_data = true;
     struct plot_view auto_v = {-7, 1, NAN, NAN}, v;
-    bool have_auto = have_data && plot_auto_view(s, n_series, &auto_v);
+    bool need_auto = view == NULL || !view_x_ok(view) || !view_y_ok(view);
+    bool have_auto = have_data && need_auto && auto_view(s, n_series, sorted, &auto_v);
     v = view ? *view : auto_v;
     if (!view_x_ok(&v)) {
         v.x_lo = auto_v.x_lo;
@@ -980,6 +1014,9 @@ int plot_render(struct grid *g, struct rect r, const struct plot_series *s, size
     f.y_hi = y_ok ? v.y_hi : 1;
     f.y_ok = y_ok;
     f.gl = gl;
+    f.sorted = sorted;
+    f.u_scale = (f.nr - f.sy) / (f.y_hi - f.y_lo);
+    f.u_off = 0.5 * f.sy;
     f.lr_lo = pow(10, f.x_lo) * (1 - 1e-12);
     f.lr_hi = pow(10, f.x_hi) * (1 + 1e-12);
 
@@ -1030,8 +1067,8 @@ int plot_render(struct grid *g, struct rect r, const struct plot_series *s, size
         grid_puts_clip(g, r, r.x + r.w - 2, label_y, "lr", ROLE_LABEL);
 
     if (!have_data || !y_ok) {
-        put_centred(g, f.area, f.area.y + (ph - 1) / 2, o.empty_msg ? o.empty_msg : "waiting for data",
-                    ROLE_DIM);
+        put_centred(g, f.area, f.area.y + (ph - 1) / 2,
+                    o.empty_msg ? o.empty_msg : "waiting for data", ROLE_DIM);
         if (legend_rows > 0)
             legend_flow(&lg, g, r, r.x, label_y + 1, r.w, legend_rows);
         if (geom)
@@ -1046,6 +1083,7 @@ int plot_render(struct grid *g, struct rect r, const struct plot_series *s, size
         return -1;
     }
     f.edge = sc.edge;
+    f.start = sc.start;
     for (int c = 0; c <= f.nc; c++)
         f.edge[c] = pow(10, f.x_lo + (f.x_hi - f.x_lo) * c / f.nc);
 
@@ -1103,6 +1141,22 @@ int plot_render(struct grid *g, struct rect r, const struct plot_series *s, size
     if (geom)
         *geom = gm;
     return 0;
+}
+
+int plot_render(struct grid *g, struct rect r, const struct plot_series *s, size_t n_series,
+                const struct plot_view *view, const struct plot_opts *opts, struct plot_geom *geom)
+{
+    bool *sorted = malloc(n_series > 0 ? n_series : 1);
+    if (sorted == NULL) {
+        if (geom)
+            memset(geom, 0, sizeof *geom);
+        return -1;
+    }
+    for (size_t k = 0; k < n_series; k++)
+        sorted[k] = series_has_points(&s[k]) && is_sorted(s[k].lr, s[k].n);
+    int rc = render(g, r, s, n_series, view, opts, geom, sorted);
+    free(sorted);
+    return rc;
 }
 
 long plot_index_at_column(const struct plot_series *s, const struct plot_geom *geom, int col)

@@ -20,6 +20,16 @@ static const char *num(char *buf, size_t n, double v, int prec)
     return buf;
 }
 
+/* A rate for a panel: 1.23e-04, or "-". */
+static const char *rate(char *buf, size_t n, double v)
+{
+    if (isnan(v))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%.2e", v);
+    return buf;
+}
+
 /* A panel's title rule: "- title ------" across the top row of r. */
 static void panel_title(struct grid *g, struct rect r, const char *title, bool ascii)
 {
@@ -46,6 +56,23 @@ static int pair(struct grid *g, struct rect r, int x, int k, const char *label, 
     return x + 2;
 }
 
+/* Label/value pairs flowed into the rows of a panel from row 2 on, wrapping where they do not fit. */
+struct flow {
+    struct grid *g;
+    struct rect r;
+    int x, row;
+};
+
+static void flow_pair(struct flow *fl, const char *label, const char *value)
+{
+    int need = grid_text_width(label) + 1 + grid_text_width(value);
+    if (fl->x > 1 && fl->x + need > fl->r.w - 1) {
+        fl->row++;
+        fl->x = 1;
+    }
+    fl->x = pair(fl->g, fl->r, fl->x, fl->row, label, value);
+}
+
 static void draw_status(struct grid *g, struct rect r, const struct tui_model *m, const struct tui_frame *f)
 {
     char a[32], b[64];
@@ -55,48 +82,49 @@ static void draw_status(struct grid *g, struct rect r, const struct tui_model *m
     const struct sweep *sw = m->n ? &m->s[0].sweep : NULL;
     size_t len = sw ? sw->len : 0;
     int x = panel_text(g, r, 1, 1, st->state ? st->state : "", st->warn ? ROLE_WARN : ROLE_SELECTED) + 3;
-    if (m->live) {
+    if (m->live)
         snprintf(b, sizeof b, "%zu/%ld", len, m->iterations);
-        panel_text(g, r, x, 1, b, ROLE_STATUS_VALUE);
-    } else {
+    else
         snprintf(b, sizeof b, "%zu points", len);
-        panel_text(g, r, x, 1, b, ROLE_STATUS_VALUE);
-    }
+    panel_text(g, r, x, 1, b, ROLE_STATUS_VALUE);
+    struct flow fl = {g, r, 1, 2};
     double last_lr = len ? sw->lr[len - 1] : (double)NAN;
-    double lr = isnan(st->lr) ? last_lr : st->lr;
-    x = pair(g, r, 1, 2, "lr", num(a, sizeof a, lr, 3));
     if (m->live) {
+        flow_pair(&fl, "lr", rate(a, sizeof a, isnan(st->lr) ? last_lr : st->lr));
         snprintf(b, sizeof b, "x%.4g", m->multiplier);
-        pair(g, r, x, 2, "mult", b);
-    }
-    x = pair(g, r, 1, 3, "loss", num(a, sizeof a, len ? sw->loss[len - 1] : (double)NAN, 4));
-    pair(g, r, x, 3, "smooth", num(b, sizeof b, len ? sw->smooth[len - 1] : (double)NAN, 4));
-    x = pair(g, r, 1, 4, "best", num(a, sizeof a, sw && len ? sw->best : (double)NAN, 4));
-    if (m->live) {
+        flow_pair(&fl, "mult", b);
+        flow_pair(&fl, "loss", num(a, sizeof a, len ? sw->loss[len - 1] : (double)NAN, 4));
+        flow_pair(&fl, "smooth", num(b, sizeof b, len ? sw->smooth[len - 1] : (double)NAN, 4));
+        flow_pair(&fl, "best", num(a, sizeof a, len ? sw->best : (double)NAN, 4));
         if (st->it_per_s > 0) {
             snprintf(b, sizeof b, "%.0f", st->it_per_s);
-            x = pair(g, r, x, 4, "it/s", b);
+            flow_pair(&fl, "it/s", b);
         }
         if (st->elapsed_s >= 0) {
             int e = (int)st->elapsed_s;
             snprintf(b, sizeof b, "%d:%02d", e / 60, e % 60);
-            pair(g, r, x, 4, "time", b);
+            flow_pair(&fl, "time", b);
         }
-        x = 1;
         if (m->pace_ms > 0) {
             snprintf(b, sizeof b, "%ldms/step", m->pace_ms);
-            x = pair(g, r, x, 5, "pace", b);
+            flow_pair(&fl, "pace", b);
         }
         if (st->trainer && *st->trainer)
-            panel_text(g, r, x, 5, st->trainer, ROLE_DIM);
+            flow_pair(&fl, "trainer", st->trainer);
     } else if (sw) {
-        snprintf(b, sizeof b, "%s", stop_reason_name(sw->stop));
-        x = pair(g, r, 1, 5, "stop", b);
+        flow_pair(&fl, "lr", rate(a, sizeof a, len ? sw->lr[0] : (double)NAN));
+        flow_pair(&fl, "..", rate(b, sizeof b, last_lr));
+        flow_pair(&fl, "best", num(a, sizeof a, len ? sw->best : (double)NAN, 4));
+        flow_pair(&fl, "stop", stop_reason_name(sw->stop));
         snprintf(a, sizeof a, "%ld", m->s[0].n_configured);
-        pair(g, r, x, 5, "N", a);
+        flow_pair(&fl, "N", a);
+        if (m->n > 1) {
+            snprintf(b, sizeof b, "%zu", m->n);
+            flow_pair(&fl, "files", b);
+        }
     }
     if (st->error && *st->error)
-        panel_text(g, r, 1, r.h - 1 > 5 ? 6 : r.h - 1, st->error, ROLE_WARN);
+        panel_text(g, r, 1, fl.row + 1 < r.h ? fl.row + 1 : r.h - 1, st->error, ROLE_WARN);
 }
 
 static void draw_suggest(struct grid *g, struct rect r, const struct tui_model *m, bool ascii)
@@ -110,10 +138,7 @@ static void draw_suggest(struct grid *g, struct rect r, const struct tui_model *
             continue;
         const struct suggestion *sg = &m->s[0].sugg[s];
         char line[64], v[32];
-        if (sg->ok)
-            snprintf(v, sizeof v, "%.3g", sg->lr);
-        else
-            snprintf(v, sizeof v, "-");
+        rate(v, sizeof v, sg->ok ? sg->lr : (double)NAN);
         snprintf(line, sizeof line, "%d %c %-7s", s + 1, plot_suggest_letter((enum suggest_method)s),
                  suggest_name((enum suggest_method)s));
         enum role role = m->selected == s ? ROLE_SELECTED : ROLE_STATUS;
@@ -133,13 +158,18 @@ static void draw_cursor(struct grid *g, struct rect r, const struct tui_model *m
     const struct sweep *sw = &m->s[0].sweep;
     long i = m->cursor;
     char a[32], b[32];
-    int x = pair(g, r, 1, 1, "lr", num(a, sizeof a, sw->lr[i], 4));
+    int x = pair(g, r, 1, 1, "lr", rate(a, sizeof a, sw->lr[i]));
     snprintf(b, sizeof b, "#%ld", i);
     panel_text(g, r, x, 1, b, ROLE_DIM);
     pair(g, r, 1, 2, "loss", num(a, sizeof a, sw->loss[i], 5));
     pair(g, r, 1, 3, "smooth", num(a, sizeof a, sw->smooth[i], 5));
     pair(g, r, 1, 4, "slope", num(a, sizeof a, tui_slope(sw, i), 3));
-    panel_text(g, r, 1, 5, "Enter picks this rate", ROLE_DIM);
+    if (m->selected >= 0 && m->s[0].sugg[m->selected].ok && m->s[0].sugg[m->selected].lr != sw->lr[i]) {
+        snprintf(b, sizeof b, "Enter picks %.2e", m->s[0].sugg[m->selected].lr);
+        panel_text(g, r, 1, 5, b, ROLE_DIM);
+    } else {
+        panel_text(g, r, 1, 5, "Enter picks this rate", ROLE_DIM);
+    }
 }
 
 static void draw_keys(struct grid *g, struct rect r, const struct tui_model *m)
@@ -149,12 +179,12 @@ static void draw_keys(struct grid *g, struct rect r, const struct tui_model *m)
         return;
     }
     static const char *const live_keys[][2] = {
-        {"space", "pause"}, {"+/-", "mult"}, {"[/]", "iters"}, {"<-/->", "cursor"}, {"1-4", "suggest"},
-        {"Enter", "pick"}, {"r", "restart"}, {"s", "save"}, {"w", "write"}, {"?", "help"}, {"q", "quit"},
+        {"?", "help"}, {"q", "quit"}, {"space", "pause"}, {"+/-", "mult"}, {"[/]", "iters"}, {"<-/->", "cursor"},
+        {"1-4", "suggest"}, {"Enter", "pick"}, {"r", "restart"}, {"s", "save"}, {"w", "write"},
     };
     static const char *const view_keys[][2] = {
-        {"<-/->", "cursor"}, {"1-4/Tab", "suggestion"}, {"Enter", "pick"}, {"s", "save"}, {"?", "help"},
-        {"q", "quit"},
+        {"?", "help"}, {"q", "quit"}, {"<-/->", "cursor"}, {"1-4/Tab", "suggestion"}, {"Enter", "pick"},
+        {"s", "save"},
     };
     const char *const(*keys)[2] = m->live ? live_keys : view_keys;
     size_t n = m->live ? sizeof live_keys / sizeof live_keys[0] : sizeof view_keys / sizeof view_keys[0];
@@ -186,6 +216,8 @@ static const char *const help_text[] = {
     "  sweet spot  the loss falls steeply: pick a rate here, usually at",
     "              valley (V) or a bit below the minimum (M)",
     "  too high    past the lowest loss the loss climbs and explodes",
+    "The sweet spot starts where the smoothed loss has fallen 10% of the",
+    "way from its peak to its minimum, and ends at the minimum.",
     "",
     "space p  pause/resume      +/-  multiplier     [/]  iterations",
     "<-/-> h l  move cursor     H L PgUp PgDn  faster     Home End",

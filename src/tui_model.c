@@ -256,8 +256,14 @@ unsigned tui_model_key(struct tui_model *m, uint32_t key)
             tui_model_message(m, "move the cursor to a point first (arrows, 1-4 or Tab)");
             return TUI_REDRAW;
         }
-        m->pick_lr = m->s[0].sweep.lr[m->cursor];
-        m->pick_source = m->selected >= 0 ? suggest_name((enum suggest_method)m->selected) : "cursor";
+        /* on a suggestion, its rate (minimum: the argmin's rate / 10); else the point's */
+        if (m->selected >= 0 && m->s[0].sugg[m->selected].ok) {
+            m->pick_lr = m->s[0].sugg[m->selected].lr;
+            m->pick_source = suggest_name((enum suggest_method)m->selected);
+        } else {
+            m->pick_lr = m->s[0].sweep.lr[m->cursor];
+            m->pick_source = "cursor";
+        }
         return TUI_PICK;
     case 't':
         m->log_pane = !m->log_pane;

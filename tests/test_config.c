@@ -945,6 +945,10 @@ static void test_write_back_shapes(void **state)
          "trainer:\n  command:\n    - x   # one\n    - y\n    - z\n"},
         /* CRLF line ends stay. */
         {"sweep:\r\n  iterations: 5\r\n", "sweep.iterations", "9", "sweep:\r\n  iterations: 9\r\n"},
+        {"sweep:\r\n  iterations: 5\r\n", "ui.fps", "9",
+         "sweep:\r\n  iterations: 5\r\nui:\r\n  fps: 9\r\n"},
+        {"ui: {}\r\n# end", "sweep.pick", "slide",
+         "ui: {}\r\n# end\r\nsweep:\r\n  pick: slide\r\n"},
     };
     char path[512];
     snprintf(path, sizeof path, "%s/shape.yaml", tmpdir);

@@ -129,7 +129,9 @@ static void test_puts_sanitises(void **state)
     grid_init(&g, 12, 1);
     /* an escape sequence, a bare continuation byte, a truncated sequence, CJK, a combining
      * mark, an overlong encoding, a surrogate */
-    int n = grid_puts(&g, 0, 0, "\033[2J\x80\xe2\x82\xe4\xb8\xad" "e\xcc\x81\xc0\xaf\xed\xa0\x80",
+    int n = grid_puts(&g, 0, 0,
+                      "\033[2J\x80\xe2\x82\xe4\xb8\xad"
+                      "e\xcc\x81\xc0\xaf\xed\xa0\x80",
                       ROLE_NONE);
     char *s = print_to_string(&g, false);
     /* ESC [ 2 J | 0x80 | e2 82 (truncated) | U+4E2D | e | U+0301 | c0 af | ed a0 80 */

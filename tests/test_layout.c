@@ -45,8 +45,8 @@ static void check_one(int rows, int cols, unsigned flags)
     }
     for (int i = 0; i < n; i++) {
         if (!layout_rect_inside(r[i], rows, cols)) {
-            print_error("%dx%d flags %u: rect %d (%d,%d %dx%d) off screen\n", cols, rows, flags,
-                        i, r[i].x, r[i].y, r[i].w, r[i].h);
+            print_error("%dx%d flags %u: rect %d (%d,%d %dx%d) off screen\n", cols, rows, flags, i,
+                        r[i].x, r[i].y, r[i].w, r[i].h);
             fail();
         }
         for (int j = 0; j < i; j++)
@@ -125,6 +125,14 @@ static void test_80x24(void **state)
     assert_int_equal(l.cursor.x, 56);
     assert_int_equal(l.cursor.w, 24);
     assert_int_equal(l.keys.y, 23);
+    /* 100x30 (the tmux tests): an 8-row band */
+    assert_true(layout_compute(30, 100, 0, &l));
+    assert_false(l.wide);
+    assert_int_equal(l.plot.h, 21);
+    assert_int_equal(l.status.y, 21);
+    assert_int_equal(l.status.h, 8);
+    assert_int_equal(l.status.w, 40);
+    assert_int_equal(l.cursor.x + l.cursor.w, 100);
     /* with the log pane */
     assert_true(layout_compute(24, 80, LAYOUT_LOG, &l));
     assert_int_equal(l.plot.h, 13);
@@ -200,12 +208,9 @@ static void test_too_small_message(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_size),
-        cmocka_unit_test(test_degenerate_sizes),
-        cmocka_unit_test(test_80x24),
-        cmocka_unit_test(test_wide),
-        cmocka_unit_test(test_rect_helpers),
-        cmocka_unit_test(test_too_small_message),
+        cmocka_unit_test(test_every_size),   cmocka_unit_test(test_degenerate_sizes),
+        cmocka_unit_test(test_80x24),        cmocka_unit_test(test_wide),
+        cmocka_unit_test(test_rect_helpers), cmocka_unit_test(test_too_small_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

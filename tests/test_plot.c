@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "test_util.h"
+#include "golden.h"
 #include "lrfind/axis.h"
 #include "lrfind/plot.h"
 
@@ -17,9 +18,8 @@
 /* Fixtures */
 
 /* fastai's 20-point known curve (issue 2) and its known suggestions. */
-static const double known20_loss[20] = {2.30, 2.30, 2.29, 2.28, 2.25, 2.18, 2.05,
-                                        1.85, 1.62, 1.35, 1.15, 1.00, 0.92, 0.88,
-                                        0.90, 1.00, 1.30, 1.90, 3.00, 5.00};
+static const double known20_loss[20] = {2.30, 2.30, 2.29, 2.28, 2.25, 2.18, 2.05, 1.85, 1.62, 1.35,
+                                        1.15, 1.00, 0.92, 0.88, 0.90, 1.00, 1.30, 1.90, 3.00, 5.00};
 static double known20_lr[20];
 static struct suggestion known20_sugg[SUGGEST_COUNT];
 
@@ -122,73 +122,6 @@ static struct plot_series synth_series(struct synth *s, const char *label, bool 
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers */
-
-static char *grid_text(const struct grid *g)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    assert_non_null(fp);
-    assert_int_equal(grid_print(fp, g, false), 0);
-    fclose(fp);
-    return buf;
-}
-
-static char *read_all(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    size_t k;
-    while ((k = fread(buf + len, 1, cap - len - 1, fp)) > 0) {
-        len += k;
-        if (len + 1 >= cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[len] = '\0';
-    fclose(fp);
-    return buf;
-}
-
-/* Compare text with the golden file name byte for byte (or rewrite it). */
-static void check_golden(const char *name, const char *text)
-{
-    const char *top = getenv("top_srcdir");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/golden/%s", top && *top ? top : ".", name);
-    const char *upd = getenv("LRFIND_UPDATE_GOLDEN");
-    if (upd && strcmp(upd, "1") == 0) {
-        FILE *fp = fopen(path, "wb");
-        if (fp == NULL) {
-            print_error("cannot write %s\n", path);
-            fail();
-        }
-        fputs(text, fp);
-        fclose(fp);
-        return;
-    }
-    char *want = read_all(path);
-    if (want == NULL) {
-        print_error("missing golden file %s (set LRFIND_UPDATE_GOLDEN=1 to create it)\n", path);
-        fail();
-    }
-    if (strcmp(want, text) != 0) {
-        /* report the first differing line */
-        int line = 1;
-        const char *a = want, *b = text;
-        while (*a && *a == *b) {
-            if (*a == '\n')
-                line++;
-            a++, b++;
-        }
-        print_error("%s differs from the rendering at line %d; got:\n%s\n", path, line, text);
-        free(want);
-        fail();
-    }
-    free(want);
-}
 
 static void render_golden(const char *name, int w, int h, const struct plot_series *s, size_t n,
                           const struct plot_view *view, const struct plot_opts *o)
@@ -311,7 +244,8 @@ static void test_golden_flat_single_empty(void **state)
     render_golden("flat_80x24.txt", 80, 24, &s, 1, NULL, &o);
 
     double lr1 = 3e-4, l1 = 1.7;
-    struct suggestion sg[SUGGEST_COUNT] = {{false, 0, 0}, {false, 0, 0}, {false, 0, 0}, {false, 0, 0}};
+    struct suggestion sg[SUGGEST_COUNT] = {
+        {false, 0, 0}, {false, 0, 0}, {false, 0, 0}, {false, 0, 0}};
     struct plot_series one = {&lr1, &l1, &l1, 1, "one point", sg};
     render_golden("single_80x24.txt", 80, 24, &one, 1, NULL, &o);
 
@@ -397,7 +331,8 @@ static void test_known20_content(void **state)
         bool found = false;
         for (int row = 0; row < geom.area.h; row++) {
             const struct cell *c = grid_at(&g, geom.area.x + col, geom.area.y + row);
-            if (c->role == ROLE_SUGGEST && c->ch == (uint32_t)plot_suggest_letter((enum suggest_method)m))
+            if (c->role == ROLE_SUGGEST &&
+                c->ch == (uint32_t)plot_suggest_letter((enum suggest_method)m))
                 found = true;
         }
         assert_true(found);
@@ -423,7 +358,8 @@ static void test_cursor(void **state)
             assert_int_equal(points, 1);
             bool found = false;
             for (int row = 0; row < geom.area.h; row++)
-                found |= grid_at(&g, geom.area.x + col, geom.area.y + row)->role == ROLE_CURSOR_POINT;
+                found |=
+                    grid_at(&g, geom.area.x + col, geom.area.y + row)->role == ROLE_CURSOR_POINT;
             assert_true(found);
         }
         assert_true(count_role(&g, ROLE_CURSOR) > 0);
@@ -617,8 +553,11 @@ static void test_odd_data(void **state)
     struct plot_series c = {blr, big, big, 3, NULL, NULL};
     check_confined(&c, 1, 80, 24, &o, NULL);
     /* silly views */
-    struct plot_view views[] = {{5, 5, 1, 1},        {NAN, NAN, NAN, NAN}, {-3, -4, 2, 1},
-                                {-300, 300, -1e300, 1e300}, {-4.01, -4, 0.99, 1.01},
+    struct plot_view views[] = {{5, 5, 1, 1},
+                                {NAN, NAN, NAN, NAN},
+                                {-3, -4, 2, 1},
+                                {-300, 300, -1e300, 1e300},
+                                {-4.01, -4, 0.99, 1.01},
                                 {INFINITY, 1, 0, INFINITY}};
     struct plot_series k = known20_series();
     for (size_t i = 0; i < sizeof views / sizeof views[0]; i++)
@@ -752,8 +691,10 @@ static void test_speed_million_points(void **state)
         bp *= 0.98;
         sm[i] = avg / (1 - bp);
     }
-    struct suggestion sg[SUGGEST_COUNT] = {{true, lr[500000], 500000}, {true, lr[600000], 600000},
-                                           {true, lr[700000] / 10, 700000}, {true, lr[450000], 450000}};
+    struct suggestion sg[SUGGEST_COUNT] = {{true, lr[500000], 500000},
+                                           {true, lr[600000], 600000},
+                                           {true, lr[700000] / 10, 700000},
+                                           {true, lr[450000], 450000}};
     struct plot_series s = {lr, loss, sm, n, "big", sg};
     static const struct {
         int w, h;
@@ -768,9 +709,9 @@ static void test_speed_million_points(void **state)
         double best = INFINITY;
         for (int rep = 0; rep < 3; rep++) {
             double t0 = now_ms();
-            assert_int_equal(plot_render(&g, (struct rect){0, 0, cases[c].w, cases[c].h}, &s, 1,
-                                         NULL, &o, NULL),
-                             0);
+            assert_int_equal(
+                plot_render(&g, (struct rect){0, 0, cases[c].w, cases[c].h}, &s, 1, NULL, &o, NULL),
+                0);
             double dt = now_ms() - t0;
             best = dt < best ? dt : best;
         }

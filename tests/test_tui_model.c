@@ -66,8 +66,13 @@ static void test_jump_and_pick(void **state)
     assert_true(a & TUI_PICK);
     assert_true(m.pick_lr == m.s[0].sweep.lr[6]);
     assert_string_equal(m.pick_source, "valley");
+    tui_model_key(&m, '3'); /* minimum: the cursor on the argmin, the pick a tenth of it */
+    tui_model_key(&m, TK_ENTER);
+    assert_true(m.pick_lr == m.s[0].sweep.lr[13] / 10);
+    assert_string_equal(m.pick_source, "minimum");
     tui_model_key(&m, TK_LEFT);
     tui_model_key(&m, TK_ENTER);
+    assert_true(m.pick_lr == m.s[0].sweep.lr[12]);
     assert_string_equal(m.pick_source, "cursor");
     tui_model_free(&m);
 }

@@ -16,9 +16,9 @@
 #define AXIS_LABEL_SIZE 16
 
 struct axis_tick {
-    double value;                 /* x: log10(lr); y: loss */
-    int pos;                      /* cell along the axis, 0 = the cell holding lo */
-    char label[AXIS_LABEL_SIZE];  /* "1e-5", "2e-3", "0.25", "1.5" */
+    double value;                /* x: log10(lr); y: loss */
+    int pos;                     /* cell along the axis, 0 = the cell holding lo */
+    char label[AXIS_LABEL_SIZE]; /* "1e-5", "2e-3", "0.25", "1.5" */
 };
 
 struct axis_range {
@@ -35,7 +35,8 @@ void axis_log_label(int m, int e, char *buf, size_t size);
 /* Ticks for a log10 axis [lo, hi] (exponents of 10) drawn over len cells: decades, thinned to
  * every k-th decade (k = 1, 2, 5, 10, 20...) so that labels centred on their cells keep at least
  * two blanks between them; when the view spans less than two decades, the 1-2-5 mantissas
- * (or 1..9, or decades alone: the first set that fits and shows two ticks). Returns the number of ticks written to out (at most max), in increasing order. */
+ * (or 1..9, or decades alone: the first set that fits and shows two ticks). Returns the number of
+ * ticks written to out (at most max), in increasing order. */
 int axis_log_ticks(double lo, double hi, int len, struct axis_tick *out, int max);
 
 /* Ticks for a linear axis [lo, hi] over len cells: multiples of the smallest step of the form
@@ -58,8 +59,9 @@ double axis_nice_step(double lo, double hi, int len, int min_gap);
  *   top:    the highest smoothed loss when it is within ref + 25% of drop, else that clip
  *           level (a divergence leaves the plot instead of flattening it); plus 5% of the span.
  * The range is at least 20% of the level tall (a flat curve or a plateau's noise gets a band
- * around its value); a non-negative curve never gets a negative bottom. Quantiles are taken on at most 4096 evenly spaced points, so a 10^6-point sweep costs
- * one pass. Returns false (out untouched) when there is no finite value. */
+ * around its value); a non-negative curve never gets a negative bottom. Quantiles are taken on at
+ * most 4096 evenly spaced points, so a 10^6-point sweep costs one pass. Returns false (out
+ * untouched) when there is no finite value. */
 bool axis_loss_range(const double *loss, const double *smooth, size_t n, struct axis_range *out);
 
 /* The range a live plot should show next, given the one it shows (prev, NULL or lo >= hi for

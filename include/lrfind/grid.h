@@ -14,32 +14,32 @@
 #include <stdio.h>
 
 enum role {
-    ROLE_NONE = 0,      /* plain text */
-    ROLE_AXIS,          /* axis lines and tick marks */
-    ROLE_LABEL,         /* tick labels, axis titles */
-    ROLE_TITLE,         /* the plot title */
-    ROLE_SMOOTH,        /* the smoothed loss of the main series */
-    ROLE_RAW,           /* raw losses of the main series */
-    ROLE_OVERLAY1,      /* other series (previous sweeps, other files): */
-    ROLE_OVERLAY2,      /*   ROLE_OVERLAY1 + (k % ROLE_OVERLAY_COUNT) for overlay k, */
-    ROLE_OVERLAY3,      /*   each also with its own glyph */
+    ROLE_NONE = 0, /* plain text */
+    ROLE_AXIS,     /* axis lines and tick marks */
+    ROLE_LABEL,    /* tick labels, axis titles */
+    ROLE_TITLE,    /* the plot title */
+    ROLE_SMOOTH,   /* the smoothed loss of the main series */
+    ROLE_RAW,      /* raw losses of the main series */
+    ROLE_OVERLAY1, /* other series (previous sweeps, other files): */
+    ROLE_OVERLAY2, /*   ROLE_OVERLAY1 + (k % ROLE_OVERLAY_COUNT) for overlay k, */
+    ROLE_OVERLAY3, /*   each also with its own glyph */
     ROLE_OVERLAY4,
-    ROLE_SUGGEST,       /* suggestion letters V S M T */
-    ROLE_SUGGEST_LINE,  /* the drop line under a suggestion */
-    ROLE_CURSOR,        /* the cursor's vertical line */
-    ROLE_CURSOR_POINT,  /* the point under the cursor */
-    ROLE_REGION_LOW,    /* "too low" band */
-    ROLE_REGION_SWEET,  /* "sweet spot" band */
-    ROLE_REGION_HIGH,   /* "too high" band */
-    ROLE_OFFSCALE,      /* ^ where the curve leaves the top of the plot */
-    ROLE_STATUS,        /* status panel text */
-    ROLE_STATUS_VALUE,  /* numbers in the status panel */
-    ROLE_HELP,          /* key help line and help overlay text */
-    ROLE_KEY,           /* a key name in the help */
-    ROLE_BORDER,        /* panel frames */
-    ROLE_DIM,           /* de-emphasised text */
-    ROLE_WARN,          /* warnings, errors, "too small" */
-    ROLE_SELECTED,      /* a highlighted entry (picked suggestion) */
+    ROLE_SUGGEST,      /* suggestion letters V S M T */
+    ROLE_SUGGEST_LINE, /* the drop line under a suggestion */
+    ROLE_CURSOR,       /* the cursor's vertical line */
+    ROLE_CURSOR_POINT, /* the point under the cursor */
+    ROLE_REGION_LOW,   /* "too low" band */
+    ROLE_REGION_SWEET, /* "sweet spot" band */
+    ROLE_REGION_HIGH,  /* "too high" band */
+    ROLE_OFFSCALE,     /* ^ where the curve leaves the top of the plot */
+    ROLE_STATUS,       /* status panel text */
+    ROLE_STATUS_VALUE, /* numbers in the status panel */
+    ROLE_HELP,         /* key help line and help overlay text */
+    ROLE_KEY,          /* a key name in the help */
+    ROLE_BORDER,       /* panel frames */
+    ROLE_DIM,          /* de-emphasised text */
+    ROLE_WARN,         /* warnings, errors, "too small" */
+    ROLE_SELECTED,     /* a highlighted entry (picked suggestion) */
     ROLE_COUNT
 };
 #define ROLE_OVERLAY ROLE_OVERLAY1

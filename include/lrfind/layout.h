@@ -15,7 +15,8 @@
  * cursor readout on the right. The band is 4 rows high under 16 rows, 6 under 28, else 8; the
  * log pane is skipped when the plot would keep fewer than 8 rows. Below LAYOUT_MIN_COLS x
  * LAYOUT_MIN_ROWS (40x12) the answer is "too small". The rectangles never overlap and always
- * lie on the screen, except the help overlay, which is drawn over the others. Pure: no I/O, no threads. */
+ * lie on the screen, except the help overlay, which is drawn over the others. Pure: no I/O, no
+ * threads. */
 #ifndef LRFIND_LAYOUT_H
 #define LRFIND_LAYOUT_H
 

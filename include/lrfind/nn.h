@@ -112,6 +112,20 @@ double nn_loss(struct nn_model *m, size_t B, const int32_t *labels, const float 
                float grad_scale);
 /* Backward of the last forward/nn_loss: gradients into m->grads, added when accumulate. */
 void nn_backward(struct nn_model *m, const float *x, size_t B, bool accumulate);
+
+/* Receives final gradient blocks during nn_backward_update: g[r * ldg + c] (r < rows, c < cols)
+ * is the gradient of params[offset + r * ldp + c]. Called from several threads at once, on
+ * disjoint blocks; every parameter is covered exactly once. */
+struct nn_update {
+    void (*apply)(void *ctx, size_t offset, size_t rows, size_t cols, size_t ldp, const float *g,
+                  size_t ldg);
+    void *ctx;
+};
+/* nn_backward fused with the parameter update: each layer's weight-gradient tiles are handed to
+ * up while still in cache (after the layer's input gradient, which needs the old weights), so
+ * the gradient never makes a round trip through memory. m->grads is left partial. */
+void nn_backward_update(struct nn_model *m, const float *x, size_t B, bool accumulate,
+                        const struct nn_update *up);
 /* Class predictions (argmax) of the last forward into pred[B]. */
 void nn_predict(const struct nn_model *m, size_t B, int32_t *pred);
 

@@ -32,6 +32,7 @@ struct optim {
     size_t n;     /* parameters */
     float *state; /* sgd: [n] momentum buffer; adam: [2n] first moments then second moments */
     long t;       /* steps taken */
+    double k[12]; /* the current step's constants (private to optim.c) */
 };
 
 /* Check the settings (ranges as PyTorch checks them). 0 or -1 with err. */
@@ -41,9 +42,19 @@ int optim_init(struct optim *o, const struct optim_settings *s, size_t n, struct
 void optim_free(struct optim *o);
 /* Back to the state of optim_init (no steps, zero buffers). */
 void optim_reset(struct optim *o);
-/* One update of params[n] from grads[n] at rate lr (pool may be NULL: one thread). */
+/* One update of params[n] from grads[n] at rate lr (pool may be NULL: one thread):
+ * optim_begin, then optim_apply over everything. */
 void optim_step(struct optim *o, float *params, const float *grads, double lr,
                 struct nn_pool *pool);
+/* Start a step at rate lr (counts the step, computes the bias corrections)... */
+void optim_begin(struct optim *o, double lr);
+/* ...and update a block of it: params[offset + r * ldp + c] for r < rows, c < cols, from
+ * g[r * ldg + c]. Blocks may be applied in any order and from several threads at once, as long
+ * as they do not overlap; each parameter must be covered once per step. An element gets the
+ * same result whichever block it is in (that is what lets the backward pass update each weight
+ * tile while its gradient is still in cache). */
+void optim_apply(const struct optim *o, float *params, size_t offset, size_t rows, size_t cols,
+                 size_t ldp, const float *g, size_t ldg);
 /* "sgd", "adam", "adamw". */
 const char *optim_name(enum optim_type kind);
 

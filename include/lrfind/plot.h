@@ -3,16 +3,20 @@
  * every frame), so it is pure and fast: points are binned per column, never drawn one by one,
  * and a 10^6-point sweep renders in a few milliseconds.
  *
- *     loss    ------- too low -------|===== sweet spot =====|------ too high ------   <- regions
- *      2.4 +--.._                                                                     <- curve
- *          |     '-._            +                 ^^^                                <- ^ clipped
- *      1.6 +         '.          V             .'                                     <- letters
- *          |           '._       :       M  .-'                                       <- drop line
- *      0.8 +              '--.._ : ____.-'                                            
- *          +-----+-------+-------+-------+-------+----
- *           1e-7    1e-6    1e-5    1e-4    1e-3   lr
- *     --- smoothed loss   + raw loss   o old.csv   ^ off scale                        <- legend
- *     V valley 2.51e-05  S slide 1.00e-07  M minimum 1.58e-03  T steep 1.58e-04
+ *     loss ------- too low -------======= sweet spot ========------ too high -----  regions
+ *         |                                                                  |^^^^  ^ clipped
+ *     2.5 +                                                                  |
+ *         |S------------....                                                |'
+ *     2.0 +:                ''''..V.                                       .'      letters
+ *         |:                      :'..                                    .'       on curves
+ *     1.5 +:                      :   'T.                               .'
+ *         |:                      :   : ''..                          .|'
+ *     1.0 +:                      :   :     M'...         @        ..'        @ cursor
+ *         |:                      :   :     :   '''-...-------'''          : drop lines
+ *         +---------+---------+--------+---------+---------+--------+-----
+ *        1e-7     1e-6      1e-5     1e-4      1e-3      1e-2     1e-1    lr
+ *     --- smoothed loss   + raw loss   o b.csv   ^ off scale                legend
+ *     V valley 2.51e-05   S slide 1.00e-07   M minimum 1.58e-03   T steep 1.58e-04
  *
  * x is log10(lr); y is the loss range of the view (see axis_loss_range for the automatic one,
  * which clips a divergence: the curve then leaves the top and `^` marks the columns where it
