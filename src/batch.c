@@ -104,7 +104,7 @@ int cmd_batch(struct app *a)
     if (sig != 0) {
         fprintf(stderr, "lrfind: interrupted by signal %d after %zu points\n", sig, sw.len);
         code = 128 + sig;
-    } else if (v.state == RUNNER_FAILED) {
+    } else if (sw.stop == STOP_TRAINER) {
         fprintf(stderr, "lrfind: trainer failed after %zu points: %s\n", sw.len,
                 lrf_error_format(&v.err, msg, sizeof msg));
         code = EXIT_TRAINER;

@@ -112,7 +112,13 @@ static void live_status(struct session *s, struct tui_frame *f)
     f->status.it_per_s = v->it_per_s;
     f->status.elapsed_s = clock_frozen() ? -1 : v->elapsed_s;
     f->status.trainer = s->t->name[0] ? s->t->name : NULL;
-    f->status.error = v->state == RUNNER_FAILED ? lrf_error_format(&v->err, s->errbuf, sizeof s->errbuf) : NULL;
+    f->status.error = NULL;
+    if (v->state == RUNNER_FAILED) {
+        /* the first line; the trainer's last log lines are in the log pane */
+        lrf_error_format(&v->err, s->errbuf, sizeof s->errbuf);
+        s->errbuf[strcspn(s->errbuf, "\n")] = '\0';
+        f->status.error = s->errbuf;
+    }
     /* x spans the planned ladder so the curve grows from left to right */
     f->x_lo = sw->len ? log10(sw->lr[0]) : log10(s->a->cfg.sweep.start_lr);
     f->x_hi = log10(v->next_lr * pow(v->multiplier > 1 ? v->multiplier : 1,
@@ -424,7 +430,7 @@ int cmd_tui(struct app *a)
     runner_stop(&r);
     runner_snapshot(&r, &s.rv);
     write_stats(&s);
-    bool failed = s.rv.state == RUNNER_FAILED;
+    bool failed = s.m.s[0].sweep.stop == STOP_TRAINER;
     if (failed)
         fprintf(stderr, "lrfind: trainer failed: %s\n", lrf_error_format(&s.rv.err, msg, sizeof msg));
     /* the sweep's settings as they were changed live, for the saved files */

@@ -13,6 +13,7 @@
 #include <yaml.h>
 
 #include "lrfind/config.h"
+#include "lrfind/schedule.h"
 
 #define CONFIG_MAX_FILE (16u << 20) /* bytes; a config is a few hundred */
 #define PATH_MAX_LEN 256
@@ -131,7 +132,8 @@ void config_tree_free(struct config_node *node)
 
 static int add_kid(struct config_node *parent, struct config_node *kid)
 {
-    if ((parent->n & (parent->n - 1)) == 0) { /* grow at powers of two */
+    /* The capacity is 4, 8, 16...: grow when n reaches it. */
+    if (parent->n == 0 || (parent->n >= 4 && (parent->n & (parent->n - 1)) == 0)) {
         size_t cap = parent->n ? parent->n * 2 : 4;
         struct config_node **k = realloc(parent->kids, cap * sizeof *k);
         if (k == NULL)
@@ -1011,7 +1013,7 @@ int config_validate(const struct lrf_config *cfg, struct lrf_error *err)
             "sweep.end_lr (%s) is not above sweep.start_lr (%s) (expected end_lr > start_lr)", a,
             b);
     }
-    if (s->mode == 1 && s->end_lr == 0) /* SCHED_LINEAR */
+    if (s->mode == SCHED_LINEAR && s->end_lr == 0)
         return fail_keys(cfg, err, "sweep.mode", "sweep.multiplier",
                          "sweep.mode linear is given with sweep.multiplier (expected end_lr: a "
                          "linear ladder has no constant factor)");

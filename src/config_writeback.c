@@ -320,7 +320,7 @@ static int set_one(struct text *t, const char *name, char *const *parts, int np,
              * a new section goes after the comments that end the file, too. */
             pos = next_line(t, content_end(map->kids[map->n - 1]), &nl);
             while (map == root && !nl && pos < t->len && blank_or_comment(t, pos))
-                pos = next_line(t, pos, &nl);
+                pos = next_line(t, pos + 1, &nl);
             ins = chain(parts + i, np - i, value, false, map->kids[0]->start.column - 1, step);
         }
         if (ins == NULL || (del ? splice(t, pos, del, ins) : insert_lines(t, pos, nl, ins)) != 0)

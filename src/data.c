@@ -618,7 +618,7 @@ int data_parse_csv(struct lrf_dataset *ds, const char *name, const char *text, s
     if (got < 0)
         goto out;
     if (n == 0) {
-        lrf_error_set(err, name, rd.line, 1,
+        lrf_error_set(err, name, first_line, 1,
                       "no samples: the file has a header but no data rows");
         goto out;
     }

@@ -240,9 +240,12 @@ int nn_kernel_select(const char *name)
 
 /* ==== thread pool ==========================================================================
  * Workers spin briefly on a generation counter (a step launches a dozen short jobs, and waking
- * a sleeping thread costs tens of microseconds), then sleep on a condition variable. */
+ * a sleeping thread costs tens of microseconds), then sleep on a condition variable; the caller
+ * waits for them the same way. The spins are short so that a loaded machine (more runnable
+ * threads than cores) degrades to sleeping instead of spinners starving the thread they wait
+ * for. */
 
-#define POOL_SPIN 200000
+#define POOL_SPIN 4000 /* pause instructions, a few tens of microseconds */
 
 struct pool_ws {
     float *pa; /* [GEMM_MC + MAX_MR, GEMM_KC] packed A block */
@@ -261,7 +264,8 @@ struct nn_pool {
     pthread_t th[NN_MAX_THREADS];
     struct pool_ws ws[NN_MAX_THREADS];
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    pthread_cond_t cv;      /* a new generation */
+    pthread_cond_t done_cv; /* pending reached 0 */
     int sleepers;   /* under mu */
     bool quit;      /* written before a generation bump */
     atomic_uint gen;
@@ -303,7 +307,12 @@ static void *pool_worker(void *arg)
         if (p->quit)
             break;
         p->fn(p->arg, tid, p->n);
-        atomic_fetch_sub_explicit(&p->pending, 1, memory_order_acq_rel);
+        if (atomic_fetch_sub_explicit(&p->pending, 1, memory_order_acq_rel) == 1) {
+            /* the last one out wakes the caller, should it have gone to sleep */
+            pthread_mutex_lock(&p->mu);
+            pthread_cond_broadcast(&p->done_cv);
+            pthread_mutex_unlock(&p->mu);
+        }
     }
     return NULL;
 }
@@ -333,6 +342,7 @@ struct nn_pool *nn_pool_create(int threads, struct lrf_error *err)
     p->n = 1;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
+    pthread_cond_init(&p->done_cv, NULL);
     for (int t = 0; t < threads; t++) {
         p->ws[t].pa = aligned_alloc(64, sizeof(float) * (GEMM_MC + GEMM_MAX_MR) * GEMM_KC);
         p->ws[t].pb = aligned_alloc(64, sizeof(float) * GEMM_KC * (GEMM_NC + GEMM_MAX_NR));
@@ -374,6 +384,7 @@ void nn_pool_destroy(struct nn_pool *p)
     }
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
+    pthread_cond_destroy(&p->done_cv);
     free(p);
 }
 
@@ -392,8 +403,16 @@ void nn_pool_run(struct nn_pool *p, void (*fn)(void *arg, int tid, int nthreads)
     p->arg = arg;
     pool_kick(p);
     fn(arg, 0, p->n);
-    while (atomic_load_explicit(&p->pending, memory_order_acquire) > 0)
-        cpu_relax();
+    for (int spins = 0; atomic_load_explicit(&p->pending, memory_order_acquire) > 0;) {
+        if (++spins < POOL_SPIN) {
+            cpu_relax();
+            continue;
+        }
+        pthread_mutex_lock(&p->mu);
+        while (atomic_load_explicit(&p->pending, memory_order_acquire) > 0)
+            pthread_cond_wait(&p->done_cv, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+    }
 }
 
 /* ==== packing and the blocked product ====================================================== */

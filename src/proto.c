@@ -30,7 +30,8 @@ static locale_t proto_locale(void)
 }
 
 /* snprintf in the C locale; returns the length or -1 when it does not fit. */
-static int proto_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int proto_snprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int proto_snprintf(char *buf, size_t size, const char *fmt, ...)
 {
     locale_t c = proto_locale();
@@ -49,13 +50,20 @@ static int proto_snprintf(char *buf, size_t size, const char *fmt, ...)
 const char *proto_kind_name(enum proto_kind kind)
 {
     switch (kind) {
-    case PROTO_HELLO: return "hello";
-    case PROTO_LOSS: return "loss";
-    case PROTO_OK: return "ok";
-    case PROTO_ERROR: return "error";
-    case PROTO_STEP: return "step";
-    case PROTO_RESET: return "reset";
-    case PROTO_QUIT: return "quit";
+    case PROTO_HELLO:
+        return "hello";
+    case PROTO_LOSS:
+        return "loss";
+    case PROTO_OK:
+        return "ok";
+    case PROTO_ERROR:
+        return "error";
+    case PROTO_STEP:
+        return "step";
+    case PROTO_RESET:
+        return "reset";
+    case PROTO_QUIT:
+        return "quit";
     }
     return "?";
 }
@@ -124,11 +132,11 @@ static bool proto_parse_number(const char *s, size_t n, double *out)
         i++;
     }
     if (proto_ieq(s + i, n - i, "inf") || proto_ieq(s + i, n - i, "infinity")) {
-        *out = neg ? -INFINITY : INFINITY;
+        *out = neg ? -HUGE_VAL : HUGE_VAL;
         return true;
     }
     if (proto_ieq(s + i, n - i, "nan")) {
-        *out = NAN;
+        *out = (double)NAN;
         return true;
     }
     size_t digits = 0;
@@ -187,7 +195,8 @@ static bool proto_token(const char *line, size_t len, size_t *pos, size_t *tok, 
     return true;
 }
 
-static int proto_fail(struct lrf_error *err, size_t column, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int proto_fail(struct lrf_error *err, size_t column, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int proto_fail(struct lrf_error *err, size_t column, const char *fmt, ...)
 {
     if (err == NULL)
@@ -213,7 +222,8 @@ static int proto_parse_hello(const char *line, size_t len, size_t pos, struct pr
         if (c < '0' || c > '9' || i >= 9) {
             char ex[64];
             proto_excerpt(ex, sizeof ex, line + tok, tn);
-            return proto_fail(err, tok + 1, "bad protocol version '%s' (expected a number, e.g. 'hello 1')", ex);
+            return proto_fail(err, tok + 1,
+                              "bad protocol version '%s' (expected a number, e.g. 'hello 1')", ex);
         }
         version = version * 10 + (c - '0');
     }
@@ -249,8 +259,8 @@ int proto_parse(const char *line, size_t len, struct proto_msg *msg, struct lrf_
     if (len > 0 && line[len - 1] == '\r')
         len--;
     if (len > PROTO_MAX_LINE)
-        return proto_fail(err, PROTO_MAX_LINE + 1, "line of %zu bytes is over the limit of %d bytes", len,
-                          PROTO_MAX_LINE);
+        return proto_fail(err, PROTO_MAX_LINE + 1,
+                          "line of %zu bytes is over the limit of %d bytes", len, PROTO_MAX_LINE);
     const char *nul = memchr(line, '\0', len);
     if (nul != NULL)
         return proto_fail(err, (size_t)(nul - line) + 1, "NUL byte in line");
@@ -280,11 +290,13 @@ int proto_parse(const char *line, size_t len, struct proto_msg *msg, struct lrf_
         msg->kind = VERB("loss") ? PROTO_LOSS : PROTO_STEP;
         const char *what = proto_kind_name(msg->kind);
         if (!proto_token(line, len, &pos, &tok, &tn))
-            return proto_fail(err, len + 1, "'%s' without a number (expected '%s <value>')", what, what);
+            return proto_fail(err, len + 1, "'%s' without a number (expected '%s <value>')", what,
+                              what);
         if (!proto_parse_number(line + tok, tn, &msg->value)) {
             char ex[64];
             proto_excerpt(ex, sizeof ex, line + tok, tn);
-            return proto_fail(err, tok + 1, "bad number '%s' after '%s' (expected e.g. 0.693, 1e-05, nan or inf)",
+            return proto_fail(err, tok + 1,
+                              "bad number '%s' after '%s' (expected e.g. 0.693, 1e-05, nan or inf)",
                               ex, what);
         }
         if (proto_token(line, len, &pos, &tok, &tn))
@@ -329,7 +341,8 @@ int proto_format_error(char *buf, size_t size, const char *message)
 }
 
 /* Append " key=value" to buf at *off, spaces in value as '_'; false when it does not fit. */
-static bool proto_append_field(char *buf, size_t size, size_t *off, const char *key, const char *value)
+static bool proto_append_field(char *buf, size_t size, size_t *off, const char *key,
+                               const char *value)
 {
     if (value == NULL || value[0] == '\0')
         return true;
@@ -347,14 +360,16 @@ static bool proto_append_field(char *buf, size_t size, size_t *off, const char *
     return true;
 }
 
-int proto_format_hello(char *buf, size_t size, const char *name, const char *params, const char *batch)
+int proto_format_hello(char *buf, size_t size, const char *name, const char *params,
+                       const char *batch)
 {
     int n = snprintf(buf, size, "hello %d", PROTO_VERSION);
     if (n < 0 || (size_t)n >= size)
         return -1;
     size_t off = (size_t)n;
-    if (!proto_append_field(buf, size, &off, "name", name) || !proto_append_field(buf, size, &off, "params", params)
-        || !proto_append_field(buf, size, &off, "batch", batch))
+    if (!proto_append_field(buf, size, &off, "name", name) ||
+        !proto_append_field(buf, size, &off, "params", params) ||
+        !proto_append_field(buf, size, &off, "batch", batch))
         return -1;
     if (off + 2 > size || off > PROTO_MAX_LINE)
         return -1;

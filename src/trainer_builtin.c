@@ -260,6 +260,35 @@ static int builtin_step(struct trainer *t, double lr, double *loss, struct lrf_e
     return 0;
 }
 
+int trainer_builtin_accuracy(struct trainer *t, bool validation, double *acc,
+                             struct lrf_error *err)
+{
+    if (t->ops != &trainer_builtin_ops || t->impl == NULL)
+        return lrf_error_set(err, NULL, 0, 0, "not an open built-in trainer");
+    struct builtin *b = t->impl;
+    const struct lrf_dataset *v = validation ? &b->val : &b->train;
+    if (v->classes == 0 || v->n == 0)
+        return lrf_error_set(err, NULL, 0, 0, "no accuracy: %s",
+                             v->n == 0 ? "the set is empty" : "a regression model");
+    size_t right = 0;
+    int32_t *pred = malloc(b->val_chunk * sizeof *pred);
+    if (pred == NULL)
+        return lrf_error_set(err, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < v->n; i += b->val_chunk) {
+        size_t m = v->n - i < b->val_chunk ? v->n - i : b->val_chunk;
+        for (size_t r = 0; r < m; r++)
+            for (size_t j = 0; j < v->d; j++)
+                b->xb[j * m + r] = v->x[(i + r) * v->d + j];
+        nn_forward(&b->model, b->xb, m);
+        nn_predict(&b->model, m, pred);
+        for (size_t r = 0; r < m; r++)
+            right += pred[r] == v->label[i + r];
+    }
+    free(pred);
+    *acc = (double)right / (double)v->n;
+    return 0;
+}
+
 static int builtin_reset(struct trainer *t, struct lrf_error *err)
 {
     struct builtin *b = t->impl;

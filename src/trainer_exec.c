@@ -59,20 +59,30 @@ struct exec_impl {
     char dir[PATH_MAX];
     char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
     struct proto_lines in;
+    struct proto_msg msg; /* the last line parsed */
     double connect_timeout_s, step_timeout_s;
     double quit_grace_s, term_grace_s;
-    bool broken;         /* a fatal error happened: every call repeats broken_msg */
-    bool listening;      /* the failure left the trainer able to hear "quit" (its own error, a protocol slip) */
+    bool broken;    /* a fatal error happened: every call repeats broken_msg */
+    bool listening; /* the failure left the trainer able to hear "quit" (its own error, a protocol
+                       slip) */
     char broken_msg[sizeof(((struct lrf_error *)0)->msg)];
-    int pending;         /* replies still owed for cancelled requests */
-    long iteration;      /* steps since the last reset */
-    char log_name[256];  /* for messages: the log file, or "" */
+    int pending;        /* replies still owed for cancelled requests */
+    long iteration;     /* steps since the last reset */
+    char log_name[256]; /* for messages: the log file, or "" */
     pthread_mutex_t tail_mu;
     struct exec_tail tail;
 };
 
 enum exec_want { WANT_LINE, WANT_ACCEPT, WANT_WRITE, WANT_EXIT, WANT_LOG_EOF };
-enum exec_outcome { OUT_GOT, OUT_TIMEOUT, OUT_EXITED, OUT_CANCELLED, OUT_EOF, OUT_OVERLONG, OUT_SYSERR };
+enum exec_outcome {
+    OUT_GOT,
+    OUT_TIMEOUT,
+    OUT_EXITED,
+    OUT_CANCELLED,
+    OUT_EOF,
+    OUT_OVERLONG,
+    OUT_SYSERR
+};
 
 static double exec_now(void)
 {
@@ -204,21 +214,36 @@ static void exec_check_exit(struct exec_impl *x)
 static const char *exec_signal_name(int sig)
 {
     switch (sig) {
-    case SIGHUP: return "SIGHUP";
-    case SIGINT: return "SIGINT";
-    case SIGQUIT: return "SIGQUIT";
-    case SIGILL: return "SIGILL";
-    case SIGABRT: return "SIGABRT";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGKILL: return "SIGKILL";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGALRM: return "SIGALRM";
-    case SIGTERM: return "SIGTERM";
-    case SIGUSR1: return "SIGUSR1";
-    case SIGUSR2: return "SIGUSR2";
-    default: return "signal";
+    case SIGHUP:
+        return "SIGHUP";
+    case SIGINT:
+        return "SIGINT";
+    case SIGQUIT:
+        return "SIGQUIT";
+    case SIGILL:
+        return "SIGILL";
+    case SIGABRT:
+        return "SIGABRT";
+    case SIGBUS:
+        return "SIGBUS";
+    case SIGFPE:
+        return "SIGFPE";
+    case SIGKILL:
+        return "SIGKILL";
+    case SIGSEGV:
+        return "SIGSEGV";
+    case SIGPIPE:
+        return "SIGPIPE";
+    case SIGALRM:
+        return "SIGALRM";
+    case SIGTERM:
+        return "SIGTERM";
+    case SIGUSR1:
+        return "SIGUSR1";
+    case SIGUSR2:
+        return "SIGUSR2";
+    default:
+        return "signal";
     }
 }
 
@@ -228,7 +253,8 @@ static void exec_describe_exit(const struct exec_impl *x, char *buf, size_t size
     if (x->exit_code == CLD_EXITED)
         snprintf(buf, size, "exited with status %d", x->exit_status);
     else if (x->exit_code == CLD_KILLED || x->exit_code == CLD_DUMPED)
-        snprintf(buf, size, "was killed by signal %d (%s%s)", x->exit_status, exec_signal_name(x->exit_status),
+        snprintf(buf, size, "was killed by signal %d (%s%s)", x->exit_status,
+                 exec_signal_name(x->exit_status),
                  x->exit_code == CLD_DUMPED ? ", core dumped" : "");
     else
         snprintf(buf, size, "exited");
@@ -238,8 +264,8 @@ static void exec_describe_exit(const struct exec_impl *x, char *buf, size_t size
 
 /* Wait for what `want` names until the deadline (0: none), draining the log meanwhile.
  * cancel_fd (>= 0) ends the wait with OUT_CANCELLED. For WANT_LINE, *line and *len get the line. */
-static enum exec_outcome exec_wait(struct exec_impl *x, enum exec_want want, double deadline, int cancel_fd,
-                                   const char **line, size_t *len)
+static enum exec_outcome exec_wait(struct exec_impl *x, enum exec_want want, double deadline,
+                                   int cancel_fd, const char **line, size_t *len)
 {
     for (;;) {
         if (want == WANT_LINE) {
@@ -255,7 +281,8 @@ static enum exec_outcome exec_wait(struct exec_impl *x, enum exec_want want, dou
             return OUT_GOT;
         /* once the child is gone, look at the socket one last time without blocking: what it
          * wrote before dying is still there */
-        bool last_round = (want == WANT_LINE || want == WANT_ACCEPT || want == WANT_WRITE) && x->exited;
+        bool last_round =
+            (want == WANT_LINE || want == WANT_ACCEPT || want == WANT_WRITE) && x->exited;
 
         struct pollfd pf[5];
         int n = 0, i_log = -1, i_sock = -1, i_child = -1, i_cancel = -1;
@@ -265,7 +292,8 @@ static enum exec_outcome exec_wait(struct exec_impl *x, enum exec_want want, dou
         }
         if (want == WANT_LINE || want == WANT_WRITE) {
             i_sock = n;
-            pf[n++] = (struct pollfd){.fd = x->sock, .events = want == WANT_LINE ? POLLIN : POLLOUT};
+            pf[n++] =
+                (struct pollfd){.fd = x->sock, .events = want == WANT_LINE ? POLLIN : POLLOUT};
         } else if (want == WANT_ACCEPT) {
             i_sock = n;
             pf[n++] = (struct pollfd){.fd = x->lsock, .events = POLLIN};
@@ -349,7 +377,8 @@ static void exec_stop(struct exec_impl *x, bool say_quit)
     exec_check_exit(x);
     if (say_quit && !x->exited && x->sock >= 0) {
         static const char quit[] = "quit\n";
-        if (send(x->sock, quit, sizeof quit - 1, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)(sizeof quit - 1))
+        if (send(x->sock, quit, sizeof quit - 1, MSG_NOSIGNAL | MSG_DONTWAIT) ==
+            (ssize_t)(sizeof quit - 1))
             exec_wait(x, WANT_EXIT, exec_deadline(x->quit_grace_s), -1, NULL, NULL);
     }
     if (!x->exited) {
@@ -389,7 +418,8 @@ static void exec_append_tail(struct exec_impl *x, char *msg, size_t size)
     int total = exec_tail_count(&x->tail);
     char head[320];
     if (total == 0) {
-        snprintf(head, sizeof head, "; it wrote nothing%s%s", x->log_name[0] ? " to " : "", x->log_name);
+        snprintf(head, sizeof head, "; it wrote nothing%s%s", x->log_name[0] ? " to " : "",
+                 x->log_name);
         if (used + strlen(head) < size)
             memcpy(msg + used, head, strlen(head) + 1);
         pthread_mutex_unlock(&x->tail_mu);
@@ -435,9 +465,10 @@ static void exec_append_tail(struct exec_impl *x, char *msg, size_t size)
 
 /* Record a fatal failure: the message (plus the log tail when with_tail), into err and into
  * broken_msg so that later calls repeat it. Returns -1. */
-static int exec_fail(struct exec_impl *x, struct lrf_error *err, bool with_tail, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int exec_fail(struct exec_impl *x, struct lrf_error *err, bool with_tail, const char *fmt, ...)
+static int exec_fail(struct exec_impl *x, struct lrf_error *err, bool with_tail, const char *fmt,
+                     ...) __attribute__((format(printf, 4, 5)));
+static int exec_fail(struct exec_impl *x, struct lrf_error *err, bool with_tail, const char *fmt,
+                     ...)
 {
     char msg[sizeof x->broken_msg];
     va_list ap;
@@ -478,7 +509,8 @@ static void exec_send_error(struct exec_impl *x, const char *why)
 
 /* The child died or hung up while we waited for `doing` ("before saying hello",
  * "in iteration 3 (lr 0.001)"): wait a moment for its exit status, then report. */
-static int exec_fail_gone(struct exec_impl *x, struct lrf_error *err, bool hung_up, const char *doing)
+static int exec_fail_gone(struct exec_impl *x, struct lrf_error *err, bool hung_up,
+                          const char *doing)
 {
     if (hung_up)
         exec_wait(x, WANT_EXIT, exec_deadline(0.5), -1, NULL, NULL);
@@ -489,7 +521,8 @@ static int exec_fail_gone(struct exec_impl *x, struct lrf_error *err, bool hung_
         return exec_fail(x, err, true, "trainer %s %s", how, doing);
     }
     exec_drain_log_once(x);
-    return exec_fail(x, err, true, "trainer closed the connection %s (the process is still running)", doing);
+    return exec_fail(x, err, true,
+                     "trainer closed the connection %s (the process is still running)", doing);
 }
 
 /* ---- init ------------------------------------------------------------------------------- */
@@ -536,13 +569,15 @@ static void exec_free_environment(char **env)
 static int exec_listen(struct exec_impl *x, struct lrf_error *err)
 {
     const char *base = getenv("TMPDIR");
-    if (base == NULL || base[0] == '\0' || strlen(base) + sizeof "/lrfind-XXXXXX/sock" > sizeof x->path)
+    if (base == NULL || base[0] == '\0' ||
+        strlen(base) + sizeof "/lrfind-XXXXXX/sock" > sizeof x->path)
         base = "/tmp";
     snprintf(x->dir, sizeof x->dir, "%s/lrfind-XXXXXX", base);
     if (mkdtemp(x->dir) == NULL) {
         int e = errno;
         x->dir[0] = '\0';
-        return lrf_error_set(err, NULL, 0, 0, "cannot make a private directory in %s: %s", base, strerror(e));
+        return lrf_error_set(err, NULL, 0, 0, "cannot make a private directory in %s: %s", base,
+                             strerror(e));
     }
     chmod(x->dir, 0700);
     int w = snprintf(x->path, sizeof x->path, "%s/sock", x->dir);
@@ -593,16 +628,21 @@ static int exec_spawn(struct exec_impl *x, const struct lrf_config *cfg, struct 
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, p[1], 1);
     posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    /* descriptors opened without O_CLOEXEC (the tty ncurses reads, say) stay with lrfind */
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+#endif
     posix_spawnattr_init(&attr);
     sigset_t none, dflt;
     sigemptyset(&none);
     sigfillset(&dflt);
     sigdelset(&dflt, SIGKILL);
     sigdelset(&dflt, SIGSTOP);
-    posix_spawnattr_setsigmask(&attr, &none);   /* the runner thread blocks SIGINT, SIGTERM... */
+    posix_spawnattr_setsigmask(&attr, &none);    /* the runner thread blocks SIGINT, SIGTERM... */
     posix_spawnattr_setsigdefault(&attr, &dflt); /* ...and lrfind ignores SIGPIPE */
     posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                        POSIX_SPAWN_SETSIGDEF);
     pid_t pid;
     char *const *argv = cfg->trainer.command;
     int rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, env);
@@ -613,22 +653,26 @@ static int exec_spawn(struct exec_impl *x, const struct lrf_config *cfg, struct 
     if (rc != 0) {
         close(p[0]);
         if (rc == ENOENT && strchr(argv[0], '/') == NULL)
-            return lrf_error_set(err, NULL, 0, 0, "trainer command not found: '%s' is not in PATH (trainer.command)",
+            return lrf_error_set(err, NULL, 0, 0,
+                                 "trainer command not found: '%s' is not in PATH (trainer.command)",
                                  argv[0]);
         if (rc == ENOENT)
-            return lrf_error_set(err, NULL, 0, 0,
-                                 "trainer command not found: '%s' does not exist, or its #! interpreter does not "
-                                 "(trainer.command)",
-                                 argv[0]);
+            return lrf_error_set(
+                err, NULL, 0, 0,
+                "trainer command not found: '%s' does not exist, or its #! interpreter does not "
+                "(trainer.command)",
+                argv[0]);
         if (rc == EACCES)
-            return lrf_error_set(err, NULL, 0, 0, "trainer command '%s' is not executable (trainer.command)",
+            return lrf_error_set(err, NULL, 0, 0,
+                                 "trainer command '%s' is not executable (trainer.command)",
                                  argv[0]);
-        return lrf_error_set(err, NULL, 0, 0, "cannot start trainer command '%s': %s", argv[0], strerror(rc));
+        return lrf_error_set(err, NULL, 0, 0, "cannot start trainer command '%s': %s", argv[0],
+                             strerror(rc));
     }
     x->pid = pid;
     x->logpipe = p[0];
     fcntl(x->logpipe, F_SETFL, fcntl(x->logpipe, F_GETFL) | O_NONBLOCK);
-#ifdef SYS_pidfd_open
+#if defined(SYS_pidfd_open) && !defined(LRFIND_NO_PIDFD) /* the define tests the fallback */
     x->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (x->pidfd >= 0)
         fcntl(x->pidfd, F_SETFD, FD_CLOEXEC);
@@ -679,7 +723,8 @@ static int exec_handshake(struct trainer *t, struct exec_impl *x, struct lrf_err
     if (o == OUT_GOT) {
         x->sock = accept4(x->lsock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (x->sock < 0)
-            return exec_fail(x, err, false, "cannot accept the trainer's connection: %s", strerror(errno));
+            return exec_fail(x, err, false, "cannot accept the trainer's connection: %s",
+                             strerror(errno));
         close(x->lsock);
         x->lsock = -1;
         exec_unlink(x); /* nobody else may connect; the connection lives on */
@@ -689,10 +734,12 @@ static int exec_handshake(struct trainer *t, struct exec_impl *x, struct lrf_err
     case OUT_GOT:
         break;
     case OUT_TIMEOUT:
-        return exec_fail(x, err, true,
-                         x->sock < 0 ? "trainer did not connect to $LRFIND_SOCKET within %g s (connect_timeout_s)"
-                                     : "trainer connected but did not say hello within %g s (connect_timeout_s)",
-                         x->connect_timeout_s);
+        return exec_fail(
+            x, err, true,
+            x->sock < 0
+                ? "trainer did not connect to $LRFIND_SOCKET within %g s (connect_timeout_s)"
+                : "trainer connected but did not say hello within %g s (connect_timeout_s)",
+            x->connect_timeout_s);
     case OUT_EXITED:
         return exec_fail_gone(x, err, false, "before saying hello");
     case OUT_EOF:
@@ -700,14 +747,13 @@ static int exec_handshake(struct trainer *t, struct exec_impl *x, struct lrf_err
     case OUT_CANCELLED:
         return exec_fail(x, err, false, "cancelled while waiting for the trainer to say hello");
     case OUT_OVERLONG:
-        return exec_fail(x, err, false, "trainer broke the protocol: its first line is longer than %d bytes",
+        return exec_fail(x, err, false,
+                         "trainer broke the protocol: its first line is longer than %d bytes",
                          PROTO_MAX_LINE);
     case OUT_SYSERR:
         return exec_fail(x, err, false, "waiting for the trainer: %s", strerror(errno));
     }
-    struct proto_msg *msg = malloc(sizeof *msg);
-    if (msg == NULL)
-        return exec_fail(x, err, false, "out of memory");
+    struct proto_msg *msg = &x->msg;
     struct lrf_error perr;
     lrf_error_clear(&perr);
     char ex[80];
@@ -716,22 +762,28 @@ static int exec_handshake(struct trainer *t, struct exec_impl *x, struct lrf_err
     size_t skip = 0;
     while (skip < len && (line[skip] == ' ' || line[skip] == '\t'))
         skip++;
-    bool says_hello = len - skip >= 5 && memcmp(line + skip, "hello", 5) == 0
-                      && (len - skip == 5 || line[skip + 5] == ' ' || line[skip + 5] == '\t' || line[skip + 5] == '\r');
+    bool says_hello = len - skip >= 5 && memcmp(line + skip, "hello", 5) == 0 &&
+                      (len - skip == 5 || line[skip + 5] == ' ' || line[skip + 5] == '\t' ||
+                       line[skip + 5] == '\r');
     x->listening = true; /* whatever goes wrong now, it can still hear "quit" */
     if (proto_parse(line, len, msg, &perr) != 0 && says_hello) {
         exec_send_error(x, perr.msg);
-        rc = exec_fail(x, err, false, "trainer broke the protocol: %s, in its first line '%s'", perr.msg, ex);
+        rc = exec_fail(x, err, false, "trainer broke the protocol: %s, in its first line '%s'",
+                       perr.msg, ex);
     } else if (!says_hello && msg->kind == PROTO_ERROR && perr.msg[0] == '\0') {
         rc = exec_fail(x, err, false, "trainer reported an error: %s", msg->text);
     } else if (!says_hello) {
         exec_send_error(x, "expected hello");
-        rc = exec_fail(x, err, false, "trainer broke the protocol: its first line is '%s' (expected 'hello 1')", ex);
+        rc = exec_fail(x, err, false,
+                       "trainer broke the protocol: its first line is '%s' (expected 'hello 1')",
+                       ex);
     } else if (msg->version != PROTO_VERSION) {
         char why[128];
-        snprintf(why, sizeof why, "lrfind speaks protocol version %d, not %ld", PROTO_VERSION, msg->version);
+        snprintf(why, sizeof why, "lrfind speaks protocol version %d, not %ld", PROTO_VERSION,
+                 msg->version);
         exec_send_error(x, why);
-        rc = exec_fail(x, err, false, "trainer speaks protocol version %ld, but lrfind speaks version %d",
+        rc = exec_fail(x, err, false,
+                       "trainer speaks protocol version %ld, but lrfind speaks version %d",
                        msg->version, PROTO_VERSION);
     } else {
         if (msg->name[0])
@@ -743,7 +795,6 @@ static int exec_handshake(struct trainer *t, struct exec_impl *x, struct lrf_err
         else if (msg->batch[0])
             snprintf(t->info, sizeof t->info, "batch %s", msg->batch);
     }
-    free(msg);
     return rc;
 }
 
@@ -751,9 +802,11 @@ static int exec_init(struct trainer *t, const struct lrf_config *cfg, struct lrf
 {
     t->impl = NULL;
     t->log_path[0] = '\0';
-    if (cfg->trainer.command_len < 1 || cfg->trainer.command[0] == NULL || cfg->trainer.command[0][0] == '\0')
-        return lrf_error_set(err, NULL, 0, 0,
-                             "trainer.command is empty (expected an argv list, e.g. [python3, train.py])");
+    if (cfg->trainer.command_len < 1 || cfg->trainer.command[0] == NULL ||
+        cfg->trainer.command[0][0] == '\0')
+        return lrf_error_set(
+            err, NULL, 0, 0,
+            "trainer.command is empty (expected an argv list, e.g. [python3, train.py])");
     struct exec_impl *x = calloc(1, sizeof *x);
     if (x == NULL)
         return lrf_error_set(err, NULL, 0, 0, "out of memory");
@@ -771,7 +824,8 @@ static int exec_init(struct trainer *t, const struct lrf_config *cfg, struct lrf
         if (x->logfd < 0) {
             int e = errno;
             exec_free(x);
-            return lrf_error_set(err, NULL, 0, 0, "cannot write the trainer log '%s': %s (trainer.log)", log,
+            return lrf_error_set(err, NULL, 0, 0,
+                                 "cannot write the trainer log '%s': %s (trainer.log)", log,
                                  strerror(e));
         }
         snprintf(t->log_path, sizeof t->log_path, "%s", log);
@@ -794,7 +848,8 @@ static int exec_init(struct trainer *t, const struct lrf_config *cfg, struct lrf
 /* ---- step, reset, close ------------------------------------------------------------------ */
 
 /* Send a command line, waiting (with the log drained) if the socket is full. */
-static enum exec_outcome exec_send(struct exec_impl *x, const char *buf, size_t n, double deadline, int cancel_fd)
+static enum exec_outcome exec_send(struct exec_impl *x, const char *buf, size_t n, double deadline,
+                                   int cancel_fd)
 {
     size_t off = 0;
     while (off < n) {
@@ -817,8 +872,9 @@ static enum exec_outcome exec_send(struct exec_impl *x, const char *buf, size_t 
 }
 
 /* Send `cmd` and read one reply line into msg; on failure, err says what happened `doing`. */
-static int exec_request(struct trainer *t, struct exec_impl *x, const char *cmd, size_t cmd_len, const char *doing,
-                        enum proto_kind expect, struct proto_msg *msg, struct lrf_error *err)
+static int exec_request(struct trainer *t, struct exec_impl *x, const char *cmd, size_t cmd_len,
+                        const char *doing, enum proto_kind expect, struct proto_msg *msg,
+                        struct lrf_error *err)
 {
     if (x->broken)
         return lrf_error_set(err, NULL, 0, 0, "%s", x->broken_msg);
@@ -850,7 +906,8 @@ static int exec_request(struct trainer *t, struct exec_impl *x, const char *cmd,
     x->listening = true; /* it answered: whatever is wrong with the answer, it can hear "quit" */
     if (proto_parse(line, len, msg, &perr) != 0) {
         exec_send_error(x, perr.msg);
-        return exec_fail(x, err, false, "trainer broke the protocol %s: %s, in line '%s'", doing, perr.msg, ex);
+        return exec_fail(x, err, false, "trainer broke the protocol %s: %s, in line '%s'", doing,
+                         perr.msg, ex);
     }
     if (msg->kind == PROTO_ERROR) {
         x->listening = true;
@@ -860,14 +917,16 @@ static int exec_request(struct trainer *t, struct exec_impl *x, const char *cmd,
         char why[160];
         snprintf(why, sizeof why, "expected '%s'", expect == PROTO_LOSS ? "loss <value>" : "ok");
         exec_send_error(x, why);
-        return exec_fail(x, err, false, "trainer broke the protocol %s: it sent '%s' (%s)", doing, ex, why);
+        return exec_fail(x, err, false, "trainer broke the protocol %s: it sent '%s' (%s)", doing,
+                         ex, why);
     }
     return 0;
 
 failed:
     switch (o) {
     case OUT_TIMEOUT:
-        return exec_fail(x, err, true, "trainer took more than %g s %s (step_timeout_s)", x->step_timeout_s, doing);
+        return exec_fail(x, err, true, "trainer took more than %g s %s (step_timeout_s)",
+                         x->step_timeout_s, doing);
     case OUT_EXITED:
         return exec_fail_gone(x, err, false, doing);
     case OUT_EOF:
@@ -878,8 +937,9 @@ failed:
     case OUT_OVERLONG:
         exec_send_error(x, "line too long");
         x->listening = true;
-        return exec_fail(x, err, false, "trainer broke the protocol %s: it sent a line longer than %d bytes", doing,
-                         PROTO_MAX_LINE);
+        return exec_fail(x, err, false,
+                         "trainer broke the protocol %s: it sent a line longer than %d bytes",
+                         doing, PROTO_MAX_LINE);
     case OUT_SYSERR:
     case OUT_GOT:
         break;
@@ -897,15 +957,11 @@ static int exec_step(struct trainer *t, double lr, double *loss, struct lrf_erro
     if (n < 0)
         return lrf_error_set(err, NULL, 0, 0, "cannot format the rate %g", lr);
     snprintf(doing, sizeof doing, "in iteration %ld (lr %.3g)", x->iteration, lr);
-    struct proto_msg *msg = malloc(sizeof *msg);
-    if (msg == NULL)
-        return lrf_error_set(err, NULL, 0, 0, "out of memory");
-    int rc = exec_request(t, x, cmd, (size_t)n, doing, PROTO_LOSS, msg, err);
+    int rc = exec_request(t, x, cmd, (size_t)n, doing, PROTO_LOSS, &x->msg, err);
     if (rc == 0) {
-        *loss = msg->value;
+        *loss = x->msg.value;
         x->iteration++;
     }
-    free(msg);
     return rc;
 }
 
@@ -914,14 +970,10 @@ static int exec_reset(struct trainer *t, struct lrf_error *err)
     struct exec_impl *x = t->impl;
     if (x == NULL)
         return lrf_error_set(err, NULL, 0, 0, "the trainer is not running");
-    struct proto_msg *msg = malloc(sizeof *msg);
-    if (msg == NULL)
-        return lrf_error_set(err, NULL, 0, 0, "out of memory");
     static const char cmd[] = "reset\n";
-    int rc = exec_request(t, x, cmd, sizeof cmd - 1, "during reset", PROTO_OK, msg, err);
+    int rc = exec_request(t, x, cmd, sizeof cmd - 1, "during reset", PROTO_OK, &x->msg, err);
     if (rc == 0)
         x->iteration = 0;
-    free(msg);
     return rc;
 }
 

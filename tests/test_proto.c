@@ -49,7 +49,9 @@ static void test_hello(void **state)
     assert_int_equal(parse("hello 007"), 0);
     assert_int_equal(msg.version, 7);
     /* control bytes in values become '?' */
-    assert_int_equal(parse("hello 1 name=a\x01" "b\x7f"), 0);
+    assert_int_equal(parse("hello 1 name=a\x01"
+                           "b\x7f"),
+                     0);
     assert_string_equal(msg.name, "a?b?");
     /* a long name is cut to the field, never inside a UTF-8 sequence */
     char line[400];
@@ -83,12 +85,24 @@ static void test_loss_numbers(void **state)
         const char *text;
         double value;
     } good[] = {
-        {"0.5", 0.5},         {"1e-07", 1e-7},      {"2.302585092994046", 2.302585092994046},
-        {"+3", 3},            {"-2", -2},           {".5", 0.5},
-        {"5.", 5},            {"1E3", 1000},        {"1e+3", 1000},
-        {"0", 0},             {"1e-400", 0},        {"4.9406564584124654e-324", 4.9406564584124654e-324},
-        {"inf", INFINITY},    {"-inf", -INFINITY},  {"+Infinity", INFINITY},
-        {"INF", INFINITY},    {"1e999", INFINITY},  {"-1e999", -INFINITY},
+        {"0.5", 0.5},
+        {"1e-07", 1e-7},
+        {"2.302585092994046", 2.302585092994046},
+        {"+3", 3},
+        {"-2", -2},
+        {".5", 0.5},
+        {"5.", 5},
+        {"1E3", 1000},
+        {"1e+3", 1000},
+        {"0", 0},
+        {"1e-400", 0},
+        {"4.9406564584124654e-324", 4.9406564584124654e-324},
+        {"inf", HUGE_VAL},
+        {"-inf", -HUGE_VAL},
+        {"+Infinity", HUGE_VAL},
+        {"INF", HUGE_VAL},
+        {"1e999", HUGE_VAL},
+        {"-1e999", -HUGE_VAL},
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         char line[64];
@@ -165,14 +179,20 @@ static void test_other_kinds(void **state)
     expect_bad("lss 0.5", "unknown message 'lss' (expected hello, loss, ok or error)", 1);
     expect_bad("LOSS 0.5", "unknown message 'LOSS'", 1);
     expect_bad("  okay", "unknown message 'okay'", 3);
-    expect_bad("\x01\x02", "unknown message '?" "?'", 1);
+    expect_bad("\x01\x02",
+               "unknown message '?"
+               "?'",
+               1);
 }
 
 static void test_nul_and_length(void **state)
 {
     (void)state;
     lrf_error_clear(&err);
-    assert_int_equal(proto_parse("loss 1\0" "5", 8, &msg, &err), -1);
+    assert_int_equal(proto_parse("loss 1\0"
+                                 "5",
+                                 8, &msg, &err),
+                     -1);
     assert_non_null(strstr(err.msg, "NUL byte"));
     assert_int_equal(err.column, 7);
 
@@ -197,16 +217,17 @@ static void test_format(void **state)
 {
     (void)state;
     char buf[PROTO_MAX_LINE + 16];
-    assert_int_equal(proto_format_step(buf, sizeof buf, 1e-7), (int)strlen("step 9.9999999999999995e-08\n"));
+    assert_int_equal(proto_format_step(buf, sizeof buf, 1e-7),
+                     (int)strlen("step 9.9999999999999995e-08\n"));
     assert_string_equal(buf, "step 9.9999999999999995e-08\n");
     assert_int_equal(proto_format_step(buf, 8, 1e-7), -1);
-    assert_int_equal(proto_format_loss(buf, sizeof buf, NAN), 9);
+    assert_int_equal(proto_format_loss(buf, sizeof buf, (double)NAN), 9);
     assert_string_equal(buf, "loss nan\n");
-    proto_format_loss(buf, sizeof buf, -NAN);
+    proto_format_loss(buf, sizeof buf, -(double)NAN);
     assert_string_equal(buf, "loss nan\n");
-    proto_format_loss(buf, sizeof buf, INFINITY);
+    proto_format_loss(buf, sizeof buf, HUGE_VAL);
     assert_string_equal(buf, "loss inf\n");
-    proto_format_loss(buf, sizeof buf, -INFINITY);
+    proto_format_loss(buf, sizeof buf, -HUGE_VAL);
     assert_string_equal(buf, "loss -inf\n");
     proto_format_loss(buf, sizeof buf, 0.5);
     assert_string_equal(buf, "loss 0.5\n");
@@ -223,7 +244,8 @@ static void test_format(void **state)
         memcpy(&v, &bits, sizeof v);
         if (isnan(v))
             continue;
-        int n = (i & 1) ? proto_format_step(buf, sizeof buf, v) : proto_format_loss(buf, sizeof buf, v);
+        int n =
+            (i & 1) ? proto_format_step(buf, sizeof buf, v) : proto_format_loss(buf, sizeof buf, v);
         assert_true(n > 0 && buf[n - 1] == '\n');
         assert_int_equal(proto_parse(buf, (size_t)n - 1, &msg, &err), 0);
         if (!(msg.value == v))
@@ -329,7 +351,8 @@ static void test_lines(void **state)
     assert_int_equal(proto_lines_feed(&pl, "\nx", 2), 1); /* full: the 'x' must wait */
     assert_int_equal(proto_lines_next(&pl, &line, &len), 1);
     assert_int_equal(len, PROTO_MAX_LINE + 1);
-    assert_int_equal(proto_parse(line, len, &msg, &err), -1); /* 'aaa...' is unknown, not too long */
+    assert_int_equal(proto_parse(line, len, &msg, &err),
+                     -1); /* 'aaa...' is unknown, not too long */
     assert_null(strstr(err.msg, "over the limit"));
     assert_int_equal(proto_lines_next(&pl, &line, &len), 0);
 
@@ -371,8 +394,9 @@ static void test_lines(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hello),     cmocka_unit_test(test_loss_numbers), cmocka_unit_test(test_other_kinds),
-        cmocka_unit_test(test_nul_and_length), cmocka_unit_test(test_format), cmocka_unit_test(test_locale),
+        cmocka_unit_test(test_hello),       cmocka_unit_test(test_loss_numbers),
+        cmocka_unit_test(test_other_kinds), cmocka_unit_test(test_nul_and_length),
+        cmocka_unit_test(test_format),      cmocka_unit_test(test_locale),
         cmocka_unit_test(test_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -151,7 +151,7 @@ struct config_key {
 extern const struct config_key config_keys[];
 extern const size_t config_nkeys;
 
-/* Fill cfg with the built-in demo defaults. */
+/* Fill cfg with the built-in demo defaults (cfg is overwritten: config_free a loaded one first). */
 void config_defaults(struct lrf_config *cfg);
 /* Parse YAML text over the current values of cfg (name is used in messages), then run
  * config_validate. Loading can be repeated (a second file layers over the first). On error cfg
@@ -186,8 +186,11 @@ void config_emit_yaml(const struct lrf_config *cfg, FILE *fp, int indent);
  * comments and layout: scalars are spliced in at the positions libyaml reports; a missing key
  * is added to its section (block: a line with the section's indentation after its last entry;
  * flow: ", key: value" after its last pair), and a missing section is created after the last
- * entry of its parent (the end of the file for a top-level one). Values are YAML flow text
- * ("1.3", "[32, 32]", "null") on one line. Exclusive keys: writing a non-null sweep.multiplier
+ * entry of its parent (at the end of the file, after its closing comments, for a top-level one).
+ * A comment after a value keeps its column where the blanks allow; a block sequence ("- 64"
+ * lines) takes a new list item by item, so the comments on its lines stay. New lines end as the
+ * file's do (\n or \r\n). Values are YAML flow text ("1.3", "[32, 32]", "null") on one line.
+ * Exclusive keys: writing a non-null sweep.multiplier
  * into a file that gives sweep.end_lr replaces that end_lr value by `null` in place (and vice
  * versa), so the line, its comment and the layout stay and the file stays valid. The new text
  * must load (config_load_string over the defaults) before it replaces the file, atomically.

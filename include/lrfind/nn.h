@@ -129,4 +129,13 @@ void nn_backward_update(struct nn_model *m, const float *x, size_t B, bool accum
 /* Class predictions (argmax) of the last forward into pred[B]. */
 void nn_predict(const struct nn_model *m, size_t B, int32_t *pred);
 
+/* ---- the built-in trainer (trainer_builtin.c, behind trainer_builtin_ops) -------------- */
+
+struct trainer;
+/* The fraction of samples the built-in trainer's model classifies correctly now, on its
+ * training set or its held-out set (for tests and reports). 0, or -1 with err for a regression
+ * model, an empty set or another kind of trainer. */
+int trainer_builtin_accuracy(struct trainer *t, bool validation, double *acc,
+                             struct lrf_error *err);
+
 #endif

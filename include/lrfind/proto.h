@@ -25,11 +25,11 @@ enum proto_kind {
 
 struct proto_msg {
     enum proto_kind kind;
-    long version;     /* hello: the protocol version the trainer speaks (any positive number) */
-    double value;     /* loss: the loss; step: the rate */
-    char name[128];   /* hello name=..., "" when absent */
-    char params[64];  /* hello params=..., "" when absent */
-    char batch[64];   /* hello batch=..., "" when absent */
+    long version;    /* hello: the protocol version the trainer speaks (any positive number) */
+    double value;    /* loss: the loss; step: the rate */
+    char name[128];  /* hello name=..., "" when absent */
+    char params[64]; /* hello params=..., "" when absent */
+    char batch[64];  /* hello batch=..., "" when absent */
     char text[PROTO_MAX_LINE + 1]; /* error: the message, control characters replaced by '?' */
 };
 
@@ -50,7 +50,8 @@ int proto_format_loss(char *buf, size_t size, double loss);
 int proto_format_error(char *buf, size_t size, const char *message);
 /* Format "hello 1[ name=..][ params=..][ batch=..]\n" (NULL or "" fields are left out;
  * spaces in values become '_'). Returns the length or -1. */
-int proto_format_hello(char *buf, size_t size, const char *name, const char *params, const char *batch);
+int proto_format_hello(char *buf, size_t size, const char *name, const char *params,
+                       const char *batch);
 
 /* A byte stream cut into lines. Feed it what was read, then take lines until none is left. */
 struct proto_lines {

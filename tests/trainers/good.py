@@ -11,6 +11,8 @@ sock = os.environ["LRFIND_SOCKET"]
 print("stdin:", "eof" if sys.stdin.read() == "" else "data")
 print("dir mode: %o" % stat.S_IMODE(os.stat(os.path.dirname(sock)).st_mode))
 print("pgrp is pid:", os.getpgrp() == os.getpid())
+print("unbuffered:", os.environ.get("PYTHONUNBUFFERED"))
+print("open fds:", sorted(int(fd) for fd in os.listdir("/proc/self/fd")))
 k = 0
 
 def step(lr):
