@@ -65,7 +65,7 @@ int main(int argc, char **argv)
     long hidden = 256, layers = 2, batch = 32, iters = 200, warmup = 10, threads = 1;
     long peak_n = 0, repeat = 1;
     const char *opt = "sgd", *kernel = NULL;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (v == NULL)
             usage();
@@ -91,7 +91,6 @@ int main(int argc, char **argv)
             peak_n = atol(v);
         else
             usage();
-        i++;
     }
     if (kernel != NULL && nn_kernel_select(kernel) < 0) {
         fprintf(stderr, "trainer_bench: kernel %s is not available here\n", kernel);
@@ -138,7 +137,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "trainer_bench: %s\n", lrf_error_format(&err, buf, sizeof buf));
         return 1;
     }
-    double loss = 0.0, first = NAN, dt = INFINITY;
+    double loss = 0.0, first = (double)NAN, dt = (double)INFINITY;
     for (long r = 0; r < repeat; r++) {
         /* each repetition is the same sweep (reset), the best time counts: the machine may be
          * shared */

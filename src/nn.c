@@ -204,18 +204,27 @@ static bool kernel_supported(const struct kernel *k)
     return true;
 }
 
-/* The kernel in use, chosen on first use: cblas when built with it, else the widest SIMD. */
+/* The kernel in use, chosen on first use: $LRFIND_KERNEL when it names one this CPU runs, else
+ * our widest SIMD kernel, else cblas when built with it, else the portable one. (Measured on the
+ * MLP shapes of bench/trainer.sh: our AVX-512 kernel beat OpenBLAS 0.3.21's cblas_sgemm by 2 to
+ * 25% per training step, so cblas is the default only where we have no SIMD kernel.) */
 static const struct kernel *kernel_get(void)
 {
     const struct kernel *k = atomic_load_explicit(&kernel_cur, memory_order_acquire);
     if (k != NULL)
         return k;
-    const char *want = NULL;
-#ifdef HAVE_CBLAS
-    want = "cblas";
-#endif
+    const char *want = getenv("LRFIND_KERNEL");
+    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0] && k == NULL && want != NULL; i++)
+        if (strcmp(kernels[i].name, want) == 0 && kernel_supported(&kernels[i]))
+            k = &kernels[i];
     for (size_t i = 0; i < sizeof kernels / sizeof kernels[0] && k == NULL; i++)
-        if ((want == NULL || strcmp(kernels[i].name, want) == 0) && kernel_supported(&kernels[i]))
+        if (kernels[i].simd_transpose && kernel_supported(&kernels[i]))
+            k = &kernels[i];
+    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0] && k == NULL; i++)
+        if (kernels[i].ukr == NULL)
+            k = &kernels[i]; /* cblas */
+    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0] && k == NULL; i++)
+        if (strcmp(kernels[i].name, "generic") == 0)
             k = &kernels[i];
     atomic_store_explicit(&kernel_cur, k, memory_order_release);
     return k;
@@ -498,9 +507,6 @@ struct gemm_job {
     bool split_n; /* threads share out columns (else rows) */
     size_t step;  /* the split is aligned to this many columns/rows */
     struct nn_pool *pool;
-    /* optional: receives each finished tile of C (rows i.., columns j..) instead of C */
-    void (*epi)(void *ctx, size_t i, size_t j, size_t mr, size_t nr, const float *t, size_t ldt);
-    void *epi_ctx;
 };
 
 /* C[i0 .. i1, j0 .. j1] of a product, on one thread with its own pack buffers (Goto/BLIS loop
@@ -517,8 +523,6 @@ static void gemm_block(const struct gemm_job *g, const struct pool_ws *ws, size_
                     g->tb ? CblasTrans : CblasNoTrans, (int)(i1 - i0), (int)(j1 - j0), (int)g->k,
                     1.0f, a, (int)g->lda, b, (int)g->ldb, g->acc ? 1.0f : 0.0f,
                     g->c + i0 * g->ldc + j0, (int)g->ldc);
-        if (g->epi != NULL)
-            g->epi(g->epi_ctx, i0, j0, i1 - i0, j1 - j0, g->c + i0 * g->ldc + j0, g->ldc);
         return;
     }
 #endif
@@ -531,57 +535,45 @@ static void gemm_block(const struct gemm_job *g, const struct pool_ws *ws, size_
         for (size_t pc = 0; pc < g->k; pc += GEMM_KC) {
             size_t kc = g->k - pc < GEMM_KC ? g->k - pc : GEMM_KC;
             int acc = g->acc || pc > 0;
-            bool epi = g->epi != NULL && pc + kc >= g->k; /* the last block goes to epi */
             pack_b(K, ws->pb, g->b, g->ldb, g->tb, pc, kc, jc, nc);
             for (size_t ic = i0; ic < i1; ic += GEMM_MC) {
                 size_t mc = i1 - ic < GEMM_MC ? i1 - ic : GEMM_MC;
                 if (pack)
                     pack_a(K, ws->pa, g->a, g->lda, g->ta, ic, mc, pc, kc);
-                /* tiles in column-panel order (the B micro-panel stays in L1); with an
-                 * epilogue row-panel first, so that it walks the parameters it updates in
-                 * sequential streams, which the prefetchers follow */
-                size_t npan = (nc + NR - 1) / NR, mpan = (mc + MR - 1) / MR;
-                for (size_t t = 0; t < npan * mpan; t++) {
-                    size_t jp = epi ? t % npan : t / mpan, ip = epi ? t / npan : t % mpan;
-                    size_t jr = jp * NR, ir = ip * MR;
+                /* column panel by column panel: the B micro-panel stays in L1 */
+                for (size_t jr = 0; jr < nc; jr += NR) {
                     size_t nr = nc - jr < NR ? nc - jr : NR;
                     const float *bp = ws->pb + jr * kc;
-                    size_t mr = mc - ir < MR ? mc - ir : MR, i = ic + ir;
-                    const float *ap;
-                    size_t ars, acs;
-                    if (pack) {
-                        ap = ws->pa + ir * kc;
-                        ars = 1;
-                        acs = MR;
-                    } else if (mr < MR) {
-                        /* the last, partial row panel: packed with zero rows */
-                        pack_a(K, ws->pa, g->a, g->lda, g->ta, i, mr, pc, kc);
-                        ap = ws->pa;
-                        ars = 1;
-                        acs = MR;
-                    } else {
-                        ap = g->ta ? g->a + pc * g->lda + i : g->a + i * g->lda + pc;
-                        ars = rs;
-                        acs = cs;
+                    for (size_t ir = 0; ir < mc; ir += MR) {
+                        size_t mr = mc - ir < MR ? mc - ir : MR, i = ic + ir;
+                        const float *ap;
+                        size_t ars, acs;
+                        if (pack) {
+                            ap = ws->pa + ir * kc;
+                            ars = 1;
+                            acs = MR;
+                        } else if (mr < MR) {
+                            /* the last, partial row panel: packed with zero rows */
+                            pack_a(K, ws->pa, g->a, g->lda, g->ta, i, mr, pc, kc);
+                            ap = ws->pa;
+                            ars = 1;
+                            acs = MR;
+                        } else {
+                            ap = g->ta ? g->a + pc * g->lda + i : g->a + i * g->lda + pc;
+                            ars = rs;
+                            acs = cs;
+                        }
+                        float *c = g->c + i * g->ldc + jc + jr;
+                        if (mr == MR && nr == NR) {
+                            K->ukr(kc, ap, ars, acs, bp, c, g->ldc, acc);
+                            continue;
+                        }
+                        K->ukr(kc, ap, ars, acs, bp, tile, NR, 0);
+                        for (size_t r = 0; r < mr; r++)
+                            for (size_t q = 0; q < nr; q++)
+                                c[r * g->ldc + q] =
+                                    acc ? c[r * g->ldc + q] + tile[r * NR + q] : tile[r * NR + q];
                     }
-                    float *c = g->c + i * g->ldc + jc + jr;
-                    if (mr == MR && nr == NR && !epi) {
-                        K->ukr(kc, ap, ars, acs, bp, c, g->ldc, acc);
-                        continue;
-                    }
-                    K->ukr(kc, ap, ars, acs, bp, tile, NR, 0);
-                    if (epi) {
-                        if (acc) /* C + tile, as the kernel itself adds */
-                            for (size_t r = 0; r < mr; r++)
-                                for (size_t q = 0; q < nr; q++)
-                                    tile[r * NR + q] = c[r * g->ldc + q] + tile[r * NR + q];
-                        g->epi(g->epi_ctx, i, jc + jr, mr, nr, tile, NR);
-                        continue;
-                    }
-                    for (size_t r = 0; r < mr; r++)
-                        for (size_t q = 0; q < nr; q++)
-                            c[r * g->ldc + q] =
-                                acc ? c[r * g->ldc + q] + tile[r * NR + q] : tile[r * NR + q];
                 }
             }
         }
@@ -610,7 +602,7 @@ static void gemm_worker(void *arg, int tid, int nthreads)
 /* Below this many flops a product runs on one thread (handing it out costs a few microseconds). */
 #define GEMM_SPLIT_FLOPS (1u << 19)
 
-/* C (+)= op(A) . op(B), optionally handing the finished tiles to an epilogue instead. */
+/* C (+)= op(A) . op(B), split over the pool's threads when it is big enough. */
 static void gemm_run(struct gemm_job *g)
 {
     const struct kernel *K = kernel_get();
@@ -618,12 +610,9 @@ static void gemm_run(struct gemm_job *g)
     if (m == 0 || n == 0)
         return;
     if (k == 0) {
-        for (size_t i = 0; i < m; i++) {
-            if (!g->acc)
+        if (!g->acc)
+            for (size_t i = 0; i < m; i++)
                 memset(g->c + i * g->ldc, 0, n * sizeof *g->c);
-            if (g->epi != NULL)
-                g->epi(g->epi_ctx, i, 0, 1, n, g->c + i * g->ldc, g->ldc);
-        }
         return;
     }
     size_t MR = K->mr ? (size_t)K->mr : 8, NR = K->nr ? (size_t)K->nr : 32;
@@ -649,7 +638,7 @@ void nn_sgemm(struct nn_pool *pool, bool trans_a, bool trans_b, size_t m, size_t
               size_t ldc)
 {
     struct gemm_job g = {trans_a, trans_b, accumulate, m, n, k, a, b, lda, ldb, ldc, c,
-                         true, 0, pool, NULL, NULL};
+                         true, 0, pool};
     gemm_run(&g);
 }
 
@@ -1072,64 +1061,19 @@ double nn_loss(struct nn_model *m, size_t B, const int32_t *labels, const float 
     return mse_loss(d, out, targets, B, D, grad_scale);
 }
 
-/* Where a layer's weight-gradient tiles go during nn_backward_update. */
-struct update_epi {
-    const struct nn_update *up;
-    size_t offset; /* of the layer's weights in params */
-    size_t in;     /* the weights' row length */
-};
-
-static void update_tile(void *ctx, size_t i, size_t j, size_t mr, size_t nr, const float *t,
-                        size_t ldt)
-{
-    const struct update_epi *e = ctx;
-    e->up->apply(e->up->ctx, e->offset + i * e->in + j, mr, nr, e->in, t, ldt);
-}
-
-/* The backward pass; with up, each layer's parameters are updated as soon as their gradient is
- * final (after the layer's input gradient, which needs the old weights, has been computed). */
-static void backward(struct nn_model *m, const float *x, size_t B, bool accumulate,
-                     const struct nn_update *up)
+void nn_backward(struct nn_model *m, const float *x, size_t B, bool accumulate)
 {
     int cur = 0;
     for (int l = m->n_layers - 1; l >= 0; l--) {
         size_t in = m->dims[l], out = m->dims[l + 1];
         const float *inp = l == 0 ? x : m->post[l - 1];
         float *dinp = l == 0 ? NULL : m->dbuf[1 - cur];
-        const float *dout = m->dbuf[cur];
-        if (up == NULL) {
-            dense_backward(dinp, m->dw[l], m->db[l], dout, inp, m->w[l], B, in, out, accumulate,
-                           m->pool);
-        } else {
-            /* as dense_backward, with the weight update fused into the dw product */
-            if (dinp != NULL)
-                nn_sgemm(m->pool, true, false, in, B, out, m->w[l], in, dout, B, false, dinp, B);
-            struct update_epi e = {up, (size_t)(m->w[l] - m->params), in};
-            struct gemm_job g = {false, true, accumulate, out, in, B, dout, inp, B, B, in,
-                                 m->dw[l], true, 0, m->pool, update_tile, &e};
-            gemm_run(&g);
-            const struct ew_ops *ew = ew_get();
-            for (size_t o = 0; o < out; o++) {
-                float sum = ew->row_sum(dout + o * B, B);
-                m->db[l][o] = accumulate ? m->db[l][o] + sum : sum;
-            }
-            up->apply(up->ctx, (size_t)(m->b[l] - m->params), 1, out, 0, m->db[l], 0);
-        }
+        dense_backward(dinp, m->dw[l], m->db[l], m->dbuf[cur], inp, m->w[l], B, in, out,
+                       accumulate, m->pool);
         if (l > 0)
             act_backward(dinp, dinp, m->pre[l - 1], m->post[l - 1], B * in, m->act);
         cur = 1 - cur;
     }
-}
-
-void nn_backward(struct nn_model *m, const float *x, size_t B, bool accumulate)
-{
-    backward(m, x, B, accumulate, NULL);
-}
-
-void nn_backward_update(struct nn_model *m, const float *x, size_t B, bool accumulate,
-                        const struct nn_update *up)
-{
-    backward(m, x, B, accumulate, up);
 }
 
 void nn_predict(const struct nn_model *m, size_t B, int32_t *pred)

@@ -30,8 +30,8 @@ _Static_assert(sizeof(struct step_k) <= sizeof(((struct optim *)0)->k), "optim.k
 
 /* The rules on one element, shared by every loop below. The vector loops run the same
  * expressions on vectors, and their tails go through a padded vector too, so an element is
- * updated by the same instructions wherever it sits (flat pass or fused block): results do not
- * depend on the thread split or on the path. */
+ * updated by the same instructions wherever it sits (any thread's slice, any block): results do
+ * not depend on the thread split. */
 #define SGD_RULE(d, pi, b, k, LOAD_BUF, STORE_BUF)                                              \
     do {                                                                                        \
         if ((k)->wd != 0.0f)                                                                    \
@@ -111,19 +111,6 @@ static void adam_scalar(size_t rows, size_t cols, float *p, size_t ldp, const fl
         memcpy(pr + i, &pi, BYTES);                                                             \
     } while (0)
 
-/* A small block (a weight tile of the fused backward pass) is followed by the block to its
- * right: fetch that row segment ahead, since a walk over tiles strides over rows, which the
- * hardware prefetchers do not follow. Long rows (the flat pass) need no help. */
-#define PREFETCH_NEXT(row, cols)                                                                \
-    do {                                                                                        \
-        if ((cols) <= 64)                                                                       \
-            for (size_t q = (cols) * PREFETCH_DIST; q < (cols) * (PREFETCH_DIST + 1); q += 16)  \
-                __builtin_prefetch((row) + q, 1, 3);                                            \
-    } while (0)
-#ifndef PREFETCH_DIST
-#define PREFETCH_DIST 2
-#endif
-
 #define DEFINE_VECTOR_RULES(SUFFIX, ATTR, VT, W, VSQRT)                                          \
     ATTR static void sgd_##SUFFIX(size_t rows, size_t cols, float *p, size_t ldp,               \
                                   const float *g, size_t ldg, float *buf,                       \
@@ -137,8 +124,6 @@ static void adam_scalar(size_t rows, size_t cols, float *p, size_t ldp, const fl
                 SGD_VSTEP(VT, sizeof(VT));                                                      \
             if (i < cols)                                                                       \
                 SGD_VSTEP(VT, (cols - i) * sizeof(float));                                      \
-            PREFETCH_NEXT(pr, cols);                                                            \
-            PREFETCH_NEXT(br, cols);                                                            \
         }                                                                                       \
     }                                                                                           \
     ATTR static void adam_##SUFFIX(size_t rows, size_t cols, float *p, size_t ldp,              \
@@ -153,9 +138,6 @@ static void adam_scalar(size_t rows, size_t cols, float *p, size_t ldp, const fl
                 ADAM_VSTEP(VT, sizeof(VT), VSQRT);                                              \
             if (i < cols)                                                                       \
                 ADAM_VSTEP(VT, (cols - i) * sizeof(float), VSQRT);                              \
-            PREFETCH_NEXT(pr, cols);                                                            \
-            PREFETCH_NEXT(mr, cols);                                                            \
-            PREFETCH_NEXT(vr, cols);                                                            \
         }                                                                                       \
     }
 

@@ -266,7 +266,8 @@ void runner_set_multiplier(struct runner *r, double m)
     if (!(m > 1))
         return;
     pthread_mutex_lock(&r->mu);
-    long k = r->sweep.len > 0 ? (long)r->sweep.len - 1 : 0;
+    /* continue from the current rate: the one in flight, else the last one recorded */
+    long k = r->in_flight || r->sweep.len == 0 ? (long)r->sweep.len : (long)r->sweep.len - 1;
     schedule_set_multiplier(&r->sched, k, m);
     r->live_multiplier = m;
     r->changed |= RUNNER_CH_SETTINGS;

@@ -228,14 +228,6 @@ static double validation_loss(struct builtin *b)
     return total / (double)v->n;
 }
 
-/* The optimizer's update of one finished gradient block (nn_update's callback). */
-static void apply_block(void *ctx, size_t offset, size_t rows, size_t cols, size_t ldp,
-                        const float *g, size_t ldg)
-{
-    struct builtin *b = ctx;
-    optim_apply(&b->opt, b->model.params, offset, rows, cols, ldp, g, ldg);
-}
-
 static int builtin_step(struct trainer *t, double lr, double *loss, struct lrf_error *err)
 {
     struct builtin *b = t->impl;
@@ -243,19 +235,13 @@ static int builtin_step(struct trainer *t, double lr, double *loss, struct lrf_e
         return lrf_error_set(err, NULL, 0, 0, "the trainer is closed");
     double total = 0.0;
     float scale = 1.0f / (float)b->accumulate;
-    struct nn_update up = {apply_block, b};
     for (long a = 0; a < b->accumulate; a++) {
         next_batch(b);
         nn_forward(&b->model, b->xb, b->batch);
         total += nn_loss(&b->model, b->batch, b->lb, b->yb, scale);
-        if (a + 1 < b->accumulate) {
-            nn_backward(&b->model, b->xb, b->batch, a > 0);
-        } else {
-            /* the last (or only) mini-batch: backward and update in one pass */
-            optim_begin(&b->opt, lr);
-            nn_backward_update(&b->model, b->xb, b->batch, a > 0, &up);
-        }
+        nn_backward(&b->model, b->xb, b->batch, a > 0);
     }
+    optim_step(&b->opt, b->model.params, b->model.grads, lr, b->model.pool);
     *loss = b->validation ? validation_loss(b) : total / (double)b->accumulate;
     return 0;
 }

@@ -9,6 +9,9 @@
 
 #include "test_util.h"
 
+/* assert_close on float arguments (clang warns on implicit float -> double) */
+#define assert_near(a, b, tol) assert_close((double)(a), (double)(b), (tol))
+
 #include "lrfind/config.h"
 #include "lrfind/data.h"
 
@@ -52,7 +55,7 @@ static void test_spiral(void **state)
     int count[3] = {0};
     for (size_t i = 0; i < a.n; i++) {
         count[a.label[i]]++;
-        double rad = hypot(a.x[2 * i], a.x[2 * i + 1]);
+        double rad = hypot((double)a.x[2 * i], (double)a.x[2 * i + 1]);
         assert_true(rad <= 1.0 + 1e-6); /* the noise is angular */
     }
     assert_int_equal(count[0], 100);
@@ -60,8 +63,8 @@ static void test_spiral(void **state)
     /* without noise the last point of arm c sits at radius 1, angle 4c + 4 */
     data_free(&c);
     assert_int_equal(data_spiral(&c, 2, 5, 0.0, &r, &err), 0);
-    assert_close(c.x[2 * 9], sin(8.0), 1e-6);
-    assert_close(c.x[2 * 9 + 1], cos(8.0), 1e-6);
+    assert_near(c.x[2 * 9], sin(8.0), 1e-6);
+    assert_near(c.x[2 * 9 + 1], cos(8.0), 1e-6);
     assert_int_equal(data_spiral(&c, 1, 5, 0.0, &r, &err), -1);
     data_free(&a);
     data_free(&b);
@@ -80,9 +83,9 @@ static void test_moons_xor_blobs_regression(void **state)
     assert_int_equal(d.classes, 2);
     for (size_t i = 0; i < d.n; i++) /* noiseless: the two half circles of radius 1 */
         if (d.label[i] == 0)
-            assert_close(hypot(d.x[2 * i], d.x[2 * i + 1]), 1.0, 1e-6);
+            assert_near(hypot((double)d.x[2 * i], (double)d.x[2 * i + 1]), 1.0, 1e-6);
         else
-            assert_close(hypot((double)d.x[2 * i] - 1.0, (double)d.x[2 * i + 1] - 0.5), 1.0, 1e-6);
+            assert_near(hypot((double)d.x[2 * i] - 1.0, (double)d.x[2 * i + 1] - 0.5), 1.0, 1e-6);
     data_free(&d);
 
     assert_int_equal(data_xor(&d, 500, 0.0, &r, &err), 0);
@@ -107,10 +110,10 @@ static void test_moons_xor_blobs_regression(void **state)
     assert_non_null(d.y);
     assert_null(d.label);
     for (size_t i = 0; i < d.n; i++) {
-        double x0 = d.x[2 * i], x1 = d.x[2 * i + 1];
+        double x0 = (double)d.x[2 * i], x1 = (double)d.x[2 * i + 1];
         double want = (sin(1.5 * x0) + 0.1 * x0 * x0 + sin(1.5 * x1 + 1.0) + 0.1 * x1 * x1) /
                       sqrt(2.0);
-        assert_close(d.y[i], want, 1e-5);
+        assert_near(d.y[i], want, 1e-5);
         assert_true(fabs(x0) <= 3.0);
     }
     data_free(&d);
@@ -130,8 +133,8 @@ static void test_csv_iris(void **state)
     assert_int_equal(d.n, 9);
     assert_int_equal(d.d, 4);
     assert_int_equal(d.classes, 3);
-    assert_close(d.x[0], 5.1, 1e-6);
-    assert_close(d.x[4 * 8 + 3], 2.1, 1e-6);
+    assert_near(d.x[0], 5.1, 1e-6);
+    assert_near(d.x[4 * 8 + 3], 2.1, 1e-6);
     assert_int_equal(d.label[0], 0);
     assert_int_equal(d.label[2], 1);
     assert_int_equal(d.label[8], 2);
@@ -172,7 +175,7 @@ static void test_csv_int_labels_crlf(void **state)
     assert_int_equal(d.label[0], 1);
     assert_int_equal(d.label[1], 0);
     assert_int_equal(d.label[2], 2);
-    assert_close(d.x[2 * 3 + 1], 4.0, 0);
+    assert_near(d.x[2 * 3 + 1], 4.0, 0);
     char map[64];
     assert_string_equal(data_class_mapping(&d, map, sizeof map), "1=0 5=1 10=2");
     data_free(&d);
@@ -186,8 +189,8 @@ static void test_csv_regression(void **state)
     struct data_csv_opts o = {"target", -1, 1};
     assert_int_equal(data_load_csv(&d, data_path("regress.csv"), &o, &err), 0);
     assert_int_equal(d.classes, 0);
-    assert_close(d.y[1], -1.25, 0);
-    assert_close(d.y[3], 1e-3, 1e-7);
+    assert_near(d.y[1], -1.25, 0);
+    assert_near(d.y[3], 1e-3, 1e-7);
     data_free(&d);
     const char *bad = "x,t\n1,2\n3,oops\n";
     assert_int_equal(data_parse_csv(&d, "r.csv", bad, strlen(bad), &o, &err), -1);
@@ -210,7 +213,7 @@ static void test_csv_syntax(void **state)
     assert_int_equal(d.classes, 2);
     assert_string_equal(d.class_names[0], "a, \"quoted\" one");
     assert_string_equal(d.class_names[1], "plain");
-    assert_close(d.x[1], 2.0, 0);
+    assert_near(d.x[1], 2.0, 0);
     assert_int_equal(d.label[2], 0);
     data_free(&d);
     /* tab- and semicolon-separated files */
@@ -224,7 +227,7 @@ static void test_csv_syntax(void **state)
     expect_error(&err, 2, 1, "'1,5' is not a finite number"); /* no decimal commas */
     const char *semi2 = "x;y;c\n1.5;2;a\n3;4;b\n";
     assert_int_equal(data_parse_csv(&d, "s.csv", semi2, strlen(semi2), &o, &err), 0);
-    assert_close(d.x[0], 1.5, 0);
+    assert_near(d.x[0], 1.5, 0);
     data_free(&d);
     /* an explicit header: no, so that a first row of numbers is data */
     const char *nums = "1,2,0\n3,4,1\n";
@@ -317,9 +320,9 @@ static void test_idx(void **state)
     assert_int_equal(d.n, 6);
     assert_int_equal(d.d, 9);
     assert_int_equal(d.classes, 3);
-    assert_close(d.x[0], 0.0, 0);
-    assert_close(d.x[1], 7.0 / 255.0, 1e-7);
-    assert_close(d.x[9 * 5 + 8], ((5 * 29 + 8 * 7) % 256) / 255.0, 1e-7);
+    assert_near(d.x[0], 0.0, 0);
+    assert_near(d.x[1], 7.0 / 255.0, 1e-7);
+    assert_near(d.x[9 * 5 + 8], ((5 * 29 + 8 * 7) % 256) / 255.0, 1e-7);
     assert_int_equal(d.label[4], 1);
     data_free(&d);
 }
@@ -401,7 +404,7 @@ static void test_split_and_standardize(void **state)
             s2 += (double)tr.x[i * 3 + j] * (double)tr.x[i * 3 + j];
         }
         assert_true(fabs(s / tr.n) < 1e-5);
-        assert_close(s2 / tr.n, 1.0, 1e-4);
+        assert_near(s2 / tr.n, 1.0, 1e-4);
     }
     data_free(&tr);
     data_free(&va);
@@ -412,7 +415,7 @@ static void test_split_and_standardize(void **state)
     data_standardize(&all, NULL);
     double ys = 0.0;
     for (size_t i = 0; i < all.n; i++) {
-        assert_close(all.x[i * 2], 0.0, 0);
+        assert_near(all.x[i * 2], 0.0, 0);
         ys += (double)all.y[i];
     }
     assert_true(fabs(ys) < 1e-4);
@@ -453,7 +456,7 @@ static void test_data_load(void **state)
         assert_int_equal(tr.n, tr2.n);
         assert_memory_equal(tr.x, tr2.x, tr.n * tr.d * sizeof(float));
         assert_memory_equal(va.x, va2.x, va.n * va.d * sizeof(float));
-        assert_close((double)va.n / (double)(tr.n + va.n), 0.2, 0.01);
+        assert_near((double)va.n / (double)(tr.n + va.n), 0.2, 0.01);
         data_free(&tr);
         data_free(&va);
         data_free(&tr2);

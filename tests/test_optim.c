@@ -9,6 +9,9 @@
 
 #include "test_util.h"
 
+/* assert_close on float arguments (clang warns on implicit float -> double) */
+#define assert_near(a, b, tol) assert_close((double)(a), (double)(b), (tol))
+
 #include "lrfind/nn.h"
 #include "lrfind/optim.h"
 
@@ -33,7 +36,7 @@ static void run(const struct optim_settings *s, int steps, double lr, float *p)
 static void check(const float *got, const double *want)
 {
     for (int i = 0; i < N; i++)
-        assert_close(got[i], want[i], 2e-6);
+        assert_near(got[i], want[i], 2e-6);
 }
 
 static void test_sgd_plain(void **state)
@@ -96,10 +99,10 @@ static void adam_ref(double lr, double b1, double b2, double eps, double wd, boo
 {
     double m[N] = {0}, v[N] = {0};
     for (int i = 0; i < N; i++)
-        p[i] = p0[i];
+        p[i] = (double)p0[i];
     for (int t = 1; t <= steps; t++)
         for (int i = 0; i < N; i++) {
-            double g = t == 1 ? g1[i] : g2[i];
+            double g = t == 1 ? (double)g1[i] : (double)g2[i];
             if (decoupled)
                 p[i] *= 1.0 - lr * wd;
             else
@@ -120,7 +123,7 @@ static void test_adam_first_step(void **state)
     float p[N];
     run(&s, 1, 0.01, p);
     check(p, (const double[]){0.99, -2.01, 0.51, -0.01});
-    assert_close(p[3], -0.01 * 0.05 / (0.05 + 1e-8), 1e-6);
+    assert_near(p[3], -0.01 * 0.05 / (0.05 + 1e-8), 1e-6);
 }
 
 static void test_adam_second_step(void **state)

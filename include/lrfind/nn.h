@@ -7,9 +7,10 @@
  * what makes small batches fast (see the measurements in bench/trainer.sh). All parameters live in one allocation and all gradients
  * in another, in the same order (w0 b0 w1 b1 ...), so the optimizer and a restore are flat loops
  * and one memcpy. The matrix products run on our own cache-blocked SIMD kernels (AVX-512, AVX2,
- * portable C; chosen at run time), or on cblas_sgemm when configured --with-blas; a small pool of
- * threads splits them. Results do not depend on the number of threads (each output element is
- * summed in the same order). No -ffast-math: NaN and Inf propagate. */
+ * portable C; chosen at run time), or on cblas_sgemm when configured --with-blas and we have no
+ * SIMD kernel for the CPU; a small pool of threads splits them. Results do not depend on the number of threads (each output element is
+ * summed in the same order; with cblas that holds only on one thread). No -ffast-math: NaN and
+ * Inf propagate. */
 #ifndef LRFIND_NN_H
 #define LRFIND_NN_H
 
@@ -40,7 +41,9 @@ int nn_pool_threads(const struct nn_pool *pool);
 /* Run fn(arg, tid, nthreads) on every thread of the pool (tid 0 is the caller) and wait. */
 void nn_pool_run(struct nn_pool *pool, void (*fn)(void *arg, int tid, int nthreads), void *arg);
 
-/* The matrix kernel in use: "avx512", "avx2", "generic" or "cblas". */
+/* The matrix kernel in use: "avx512", "avx2", "generic" or "cblas" (when configured
+ * --with-blas). Chosen on first use: the environment variable LRFIND_KERNEL when it names one
+ * this CPU runs, else our widest SIMD kernel, else cblas, else the portable one. */
 const char *nn_kernel_name(void);
 /* Force a kernel by name (tests, benchmarks); 0, or -1 when unknown or not supported here. */
 int nn_kernel_select(const char *name);
@@ -113,19 +116,6 @@ double nn_loss(struct nn_model *m, size_t B, const int32_t *labels, const float 
 /* Backward of the last forward/nn_loss: gradients into m->grads, added when accumulate. */
 void nn_backward(struct nn_model *m, const float *x, size_t B, bool accumulate);
 
-/* Receives final gradient blocks during nn_backward_update: g[r * ldg + c] (r < rows, c < cols)
- * is the gradient of params[offset + r * ldp + c]. Called from several threads at once, on
- * disjoint blocks; every parameter is covered exactly once. */
-struct nn_update {
-    void (*apply)(void *ctx, size_t offset, size_t rows, size_t cols, size_t ldp, const float *g,
-                  size_t ldg);
-    void *ctx;
-};
-/* nn_backward fused with the parameter update: each layer's weight-gradient tiles are handed to
- * up while still in cache (after the layer's input gradient, which needs the old weights), so
- * the gradient never makes a round trip through memory. m->grads is left partial. */
-void nn_backward_update(struct nn_model *m, const float *x, size_t B, bool accumulate,
-                        const struct nn_update *up);
 /* Class predictions (argmax) of the last forward into pred[B]. */
 void nn_predict(const struct nn_model *m, size_t B, int32_t *pred);
 

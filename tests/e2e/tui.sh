@@ -3,16 +3,23 @@
 . "$(dirname "$0")/lib.sh"
 
 command -v tmux >/dev/null || { echo "tmux is missing"; echo "0 passed, 1 failed"; exit 1; }
-SOCK="lrfind-test-$$"
-T="tmux -L $SOCK"
-trap '$T kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+# One tmux server a scenario (a fresh socket each time: a server that is still exiting must
+# not be reused).
+run=0
+T="tmux -L lrfind-test-$$-$run"
+trap 'for k in $(seq 0 $run); do tmux -L lrfind-test-$$-$k kill-server 2>/dev/null; done; rm -rf "$TMP"' EXIT
+new_server() {
+    $T kill-server 2>/dev/null
+    run=$((run + 1))
+    T="tmux -L lrfind-test-$$-$run"
+}
 GOLDEN="$top_srcdir/tests/golden/tui"
 
 # start NAME ARGS...: run lrfind in a 100x30 pane; stdout to NAME.out, exit code to NAME.rc.
 start() {
     name=$1; shift
     rm -f "$name.out" "$name.rc"
-    $T kill-server 2>/dev/null
+    new_server
     $T -f /dev/null new-session -d -x 100 -y 30 -s lrf \
         "cd '$TMP' && LC_ALL=${TUI_LOCALE:-C.UTF-8} LRFIND_FAKE_TIME=0 TERM=xterm $LRFIND $* > $name.out 2> $name.err; echo \$? > $name.rc; sleep 30"
 }
@@ -119,7 +126,7 @@ keys q
 check "resize: quit exits 1" wait_for 5 rc_is resize 1
 
 # 7. ASCII terminal with NO_COLOR: no braille, no box drawing on the screen.
-$T kill-server 2>/dev/null
+new_server
 $T -f /dev/null new-session -d -x 100 -y 30 -s lrf \
     "cd '$TMP' && LC_ALL=C NO_COLOR=1 LRFIND_FAKE_TIME=0 TERM=vt100 $LRFIND --set sweep.pace_ms=5 > ascii.out; echo \$? > ascii.rc; sleep 30"
 check "ascii: the sweep ends" wait_for 30 sh -c "$T capture-pane -p -t lrf | grep -Eq 'done after|diverged at'"
