@@ -112,6 +112,7 @@ static void live_status(struct session *s, struct tui_frame *f)
     f->status.it_per_s = v->it_per_s;
     f->status.elapsed_s = clock_frozen() ? -1 : v->elapsed_s;
     f->status.trainer = s->t->name[0] ? s->t->name : NULL;
+    f->status.info = s->t->info[0] ? s->t->info : NULL;
     f->status.error = NULL;
     if (v->state == RUNNER_FAILED) {
         /* the first line; the trainer's last log lines are in the log pane */

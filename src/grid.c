@@ -113,7 +113,7 @@ void grid_clear(struct grid *g)
         g->cells[i] = blank_cell;
 }
 
-void grid_fill(struct grid *g, struct rect r, uint32_t ch, enum role role)
+struct rect grid_clip(const struct grid *g, struct rect r)
 {
     int x0 = r.x < 0 ? 0 : r.x, y0 = r.y < 0 ? 0 : r.y;
     long x1 = (long)r.x + r.w, y1 = (long)r.y + r.h;
@@ -121,8 +121,19 @@ void grid_fill(struct grid *g, struct rect r, uint32_t ch, enum role role)
         x1 = g->w;
     if (y1 > g->h)
         y1 = g->h;
-    for (int y = y0; y < y1; y++)
-        for (int x = x0; x < x1; x++)
+    struct rect c = {x0, y0, (int)(x1 - x0), (int)(y1 - y0)};
+    if (c.w < 0)
+        c.w = 0;
+    if (c.h < 0)
+        c.h = 0;
+    return c;
+}
+
+void grid_fill(struct grid *g, struct rect r, uint32_t ch, enum role role)
+{
+    struct rect c = grid_clip(g, r);
+    for (int y = c.y; y < c.y + c.h; y++)
+        for (int x = c.x; x < c.x + c.w; x++)
             g->cells[(size_t)y * (size_t)g->w + (size_t)x] = (struct cell){ch, (uint8_t)role};
 }
 

@@ -899,22 +899,6 @@ static bool row_free(const struct grid *g, int x, int y, int w)
 
 /* ------------------------------------------------------------------------------------------ */
 
-static struct rect clip_rect(const struct grid *g, struct rect r)
-{
-    int x0 = r.x < 0 ? 0 : r.x, y0 = r.y < 0 ? 0 : r.y;
-    long x1 = (long)r.x + r.w, y1 = (long)r.y + r.h;
-    if (x1 > g->w)
-        x1 = g->w;
-    if (y1 > g->h)
-        y1 = g->h;
-    struct rect c = {x0, y0, (int)(x1 - x0), (int)(y1 - y0)};
-    if (c.w < 0)
-        c.w = 0;
-    if (c.h < 0)
-        c.h = 0;
-    return c;
-}
-
 static bool view_x_ok(const struct plot_view *v)
 {
     return isfinite(v->x_lo) && isfinite(v->x_hi) && v->x_hi > v->x_lo;
@@ -935,7 +919,7 @@ static int render(struct grid *g, struct rect r, const struct plot_series *s, si
     memset(&gm, 0, sizeof gm);
     if (geom)
         *geom = gm;
-    r = clip_rect(g, r);
+    r = grid_clip(g, r);
     if (r.w <= 0 || r.h <= 0)
         return 0;
     grid_fill(g, r, ' ', ROLE_NONE);

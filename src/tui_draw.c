@@ -111,6 +111,8 @@ static void draw_status(struct grid *g, struct rect r, const struct tui_model *m
         }
         if (st->trainer && *st->trainer)
             flow_pair(&fl, "trainer", st->trainer);
+        if (st->info && *st->info && fl.row + 1 < r.h) /* the rest of the panel, clipped */
+            panel_text(g, r, 1, ++fl.row, st->info, ROLE_DIM);
     } else if (sw) {
         flow_pair(&fl, "lr", rate(a, sizeof a, len ? sw->lr[0] : (double)NAN));
         flow_pair(&fl, "..", rate(b, sizeof b, last_lr));

@@ -30,15 +30,20 @@ char *read_all(const char *path)
     return buf;
 }
 
-char *grid_text(const struct grid *g)
+char *grid_text_color(const struct grid *g, bool color)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
     assert_non_null(fp);
-    assert_int_equal(grid_print(fp, g, false), 0);
+    assert_int_equal(grid_print(fp, g, color), 0);
     fclose(fp);
     return buf;
+}
+
+char *grid_text(const struct grid *g)
+{
+    return grid_text_color(g, false);
 }
 
 void check_golden(const char *name, const char *text)

@@ -6,19 +6,8 @@
 #include <string.h>
 
 #include "test_util.h"
+#include "golden.h"
 #include "lrfind/grid.h"
-
-/* The grid printed into a malloc'd string. */
-static char *print_to_string(const struct grid *g, bool color)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    assert_non_null(fp);
-    assert_int_equal(grid_print(fp, g, color), 0);
-    fclose(fp);
-    return buf;
-}
 
 static void test_init_blank(void **state)
 {
@@ -51,7 +40,7 @@ static void test_empty_sizes(void **state)
     grid_put(&g, 0, 0, 'x', ROLE_NONE);
     grid_puts(&g, 0, 0, "hello", ROLE_NONE);
     grid_fill(&g, (struct rect){0, 0, 5, 5}, 'x', ROLE_NONE);
-    char *s = print_to_string(&g, false);
+    char *s = grid_text_color(&g, false);
     assert_string_equal(s, "");
     free(s);
     assert_int_equal(grid_resize(&g, -3, 4), 0);
@@ -84,7 +73,7 @@ static void test_put_out_of_bounds(void **state)
     grid_put(&g, 0, 2, 'a', ROLE_AXIS);
     grid_put(&g, 0, -1, 'a', ROLE_AXIS);
     grid_put(&g, 2, 1, 'z', ROLE_AXIS);
-    char *s = print_to_string(&g, false);
+    char *s = grid_text_color(&g, false);
     assert_string_equal(s, "\n  z\n");
     free(s);
     grid_free(&g);
@@ -98,7 +87,7 @@ static void test_fill_clips(void **state)
     grid_fill(&g, (struct rect){-2, -2, 4, 4}, '#', ROLE_AXIS);
     grid_fill(&g, (struct rect){3, 2, 100, 100}, '@', ROLE_AXIS);
     grid_fill(&g, (struct rect){1, 1, 0, 5}, '!', ROLE_AXIS);
-    char *s = print_to_string(&g, false);
+    char *s = grid_text_color(&g, false);
     assert_string_equal(s, "##\n##\n   @\n");
     free(s);
     grid_free(&g);
@@ -116,7 +105,7 @@ static void test_puts_utf8(void **state)
     assert_int_equal(grid_ch(&g, 3, 0), 0x2502);
     assert_int_equal(grid_ch(&g, 4, 0), 'b');
     assert_int_equal(grid_at(&g, 2, 0)->role, ROLE_LABEL);
-    char *s = print_to_string(&g, false);
+    char *s = grid_text_color(&g, false);
     assert_string_equal(s, " a\u2812\u2502b\n");
     free(s);
     grid_free(&g);
@@ -133,7 +122,7 @@ static void test_puts_sanitises(void **state)
                       "\033[2J\x80\xe2\x82\xe4\xb8\xad"
                       "e\xcc\x81\xc0\xaf\xed\xa0\x80",
                       ROLE_NONE);
-    char *s = print_to_string(&g, false);
+    char *s = grid_text_color(&g, false);
     /* ESC [ 2 J | 0x80 | e2 82 (truncated) | U+4E2D | e | U+0301 | c0 af | ed a0 80 */
     assert_string_equal(s, "?[2J???e???\n");
     assert_int_equal(n, 11);
@@ -149,13 +138,13 @@ static void test_puts_clipping(void **state)
     assert_int_equal(grid_puts(&g, -2, 0, "abcdefghij", ROLE_NONE), 10);
     assert_int_equal(grid_puts(&g, 4, 1, "xyz", ROLE_NONE), 3);
     assert_int_equal(grid_puts(&g, 0, 5, "never", ROLE_NONE), 5);
-    char *s = print_to_string(&g, false);
+    char *s = grid_text_color(&g, false);
     assert_string_equal(s, "cdefgh\n    xy\n");
     free(s);
     grid_clear(&g);
     grid_puts_clip(&g, (struct rect){1, 0, 3, 1}, 0, 0, "abcdef", ROLE_NONE);
     grid_puts_clip(&g, (struct rect){1, 0, 3, 1}, 0, 1, "abcdef", ROLE_NONE);
-    s = print_to_string(&g, false);
+    s = grid_text_color(&g, false);
     assert_string_equal(s, " bcd\n\n");
     free(s);
     grid_free(&g);
@@ -167,7 +156,7 @@ static void test_printf_and_width(void **state)
     struct grid g;
     grid_init(&g, 20, 1);
     assert_int_equal(grid_printf(&g, 0, 0, ROLE_STATUS, "lr %.2e", 2.5e-4), 11);
-    char *s = print_to_string(&g, false);
+    char *s = grid_text_color(&g, false);
     assert_string_equal(s, "lr 2.50e-04\n");
     free(s);
     assert_int_equal(grid_text_width(""), 0);
@@ -198,7 +187,7 @@ static void test_print_trims_and_counts_rows(void **state)
     grid_init(&g, 8, 4);
     grid_puts(&g, 0, 0, "ab  ", ROLE_NONE);
     grid_puts(&g, 3, 2, "c", ROLE_NONE);
-    char *s = print_to_string(&g, false);
+    char *s = grid_text_color(&g, false);
     assert_string_equal(s, "ab\n\n   c\n\n");
     free(s);
     grid_free(&g);
@@ -213,11 +202,11 @@ static void test_print_color(void **state)
     grid_puts(&g, 2, 0, "c", ROLE_NONE);
     grid_put(&g, 3, 0, ' ', ROLE_REGION_SWEET); /* a visible blank (reverse video) */
     grid_puts(&g, 0, 1, "x", ROLE_NONE);
-    char *s = print_to_string(&g, true);
+    char *s = grid_text_color(&g, true);
     assert_string_equal(s, "\033[0;1;36mab\033[0mc\033[0;1;7;32m \033[0m\nx\n");
     free(s);
     /* without colour the reverse blank is trimmed */
-    s = print_to_string(&g, false);
+    s = grid_text_color(&g, false);
     assert_string_equal(s, "abc\nx\n");
     free(s);
     grid_free(&g);

@@ -85,6 +85,8 @@ void grid_free(struct grid *g);
 
 /* Blank every cell (space, ROLE_NONE). */
 void grid_clear(struct grid *g);
+/* The part of r that lies on the grid (w or h 0 when none). */
+struct rect grid_clip(const struct grid *g, struct rect r);
 /* Fill r (clipped to the grid) with ch in role. */
 void grid_fill(struct grid *g, struct rect r, uint32_t ch, enum role role);
 /* Set one cell; out-of-bounds writes are ignored. */

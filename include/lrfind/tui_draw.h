@@ -19,7 +19,8 @@ struct tui_status {
     bool in_flight;      /* a step is being trained (shown while paused: "pausing") */
     double lr;           /* the rate being trained or last trained, NaN: unknown */
     double it_per_s, elapsed_s; /* < 0: unknown */
-    const char *trainer; /* the trainer's name/info line, may be NULL */
+    const char *trainer; /* the trainer's name, may be NULL */
+    const char *info;    /* one line about its model and data, may be NULL */
     const char *error;   /* the trainer's error, may be NULL */
 };
 
