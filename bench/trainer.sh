@@ -29,7 +29,7 @@ val() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; }
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
 echo "lrfind built-in trainer vs PyTorch, one thread each, $ITERS iterations, best of $REPEAT"
-echo "cpu: ${cpu:-unknown}, $(nproc 2>/dev/null || echo '?') cores, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+echo "cpu: ${cpu:-unknown}, $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') cores, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 
 peer_ok=1
 if ! "$PYTHON" "$PEER" --iters "$ITERS" --repeat "$REPEAT" >"$tmp/torch" 2>"$tmp/torch.err"; then

@@ -1,7 +1,6 @@
 /* nn.c: the MLP of the built-in trainer: matrix kernels, a thread pool, layers, losses, model. */
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -235,6 +234,26 @@ const char *nn_kernel_name(void)
     return kernel_get()->name;
 }
 
+enum nn_isa nn_isa(void)
+{
+    const char *name = kernel_get()->name;
+#if NN_X86
+    if (strcmp(name, "avx512") == 0)
+        return NN_ISA_AVX512;
+    if (strcmp(name, "avx2") == 0)
+        return NN_ISA_AVX2;
+    if (strcmp(name, "cblas") == 0) {
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("avx512f"))
+            return NN_ISA_AVX512;
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+            return NN_ISA_AVX2;
+    }
+#endif
+    (void)name;
+    return NN_ISA_BASE;
+}
+
 int nn_kernel_select(const char *name)
 {
     for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++)
@@ -426,25 +445,46 @@ void nn_pool_run(struct nn_pool *p, void (*fn)(void *arg, int tid, int nthreads)
 
 /* ==== packing and the blocked product ====================================================== */
 
+/* Copy n floats (n = 8, 16 or 32 inline, as fixed-size vector moves; else a loop). */
+static inline void copy_floats(float *restrict d, const float *restrict s, size_t n)
+{
+    if (n == 32)
+        memcpy(d, s, 32 * sizeof *d);
+    else if (n == 16)
+        memcpy(d, s, 16 * sizeof *d);
+    else if (n == 8)
+        memcpy(d, s, 8 * sizeof *d);
+    else
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+}
+
 /* Pack op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-row panels: panel q holds kc steps of MR values,
  * rows past mc are zero. */
 static void pack_a(const struct kernel *K, float *restrict dst, const float *a, size_t lda,
                    bool ta, size_t i0, size_t mc, size_t p0, size_t kc)
 {
     const size_t MR = (size_t)K->mr;
+    if (ta) {
+        /* row p of A^T feeds every panel: read it once, front to back */
+        size_t full = mc / MR * MR;
+        for (size_t p = 0; p < kc; p++) {
+            const float *src = a + (p0 + p) * lda + i0;
+            for (size_t i = 0; i < full; i += MR)
+                copy_floats(dst + i * kc + p * MR, src + i, MR);
+            if (full < mc) {
+                float *d = dst + full * kc + p * MR;
+                size_t r = 0;
+                for (; r < mc - full; r++)
+                    d[r] = src[full + r];
+                for (; r < MR; r++)
+                    d[r] = 0.0f;
+            }
+        }
+        return;
+    }
     for (size_t i = 0; i < mc; i += MR, dst += kc * MR) {
         size_t mr = mc - i < MR ? mc - i : MR;
-        if (ta) {
-            for (size_t p = 0; p < kc; p++) {
-                const float *src = a + (p0 + p) * lda + i0 + i;
-                size_t r = 0;
-                for (; r < mr; r++)
-                    dst[p * MR + r] = src[r];
-                for (; r < MR; r++)
-                    dst[p * MR + r] = 0.0f;
-            }
-            continue;
-        }
         size_t p = 0;
 #if NN_X86
         if (K->simd_transpose && MR == 8 && mr == 8)
@@ -468,18 +508,26 @@ static void pack_b(const struct kernel *K, float *restrict dst, const float *b, 
                    bool tb, size_t p0, size_t kc, size_t j0, size_t nc)
 {
     const size_t NR = (size_t)K->nr;
-    for (size_t j = 0; j < nc; j += NR, dst += kc * NR) {
-        size_t nr = nc - j < NR ? nc - j : NR;
-        if (!tb) {
-            for (size_t p = 0; p < kc; p++) {
-                const float *src = b + (p0 + p) * ldb + j0 + j;
-                float *d = dst + p * NR;
-                memcpy(d, src, nr * sizeof *d);
-                for (size_t c = nr; c < NR; c++)
+    if (!tb) {
+        /* row p of B feeds every panel: read it once, front to back */
+        size_t full = nc / NR * NR;
+        for (size_t p = 0; p < kc; p++) {
+            const float *src = b + (p0 + p) * ldb + j0;
+            for (size_t j = 0; j < full; j += NR)
+                copy_floats(dst + j * kc + p * NR, src + j, NR);
+            if (full < nc) {
+                float *d = dst + full * kc + p * NR;
+                size_t c = 0;
+                for (; c < nc - full; c++)
+                    d[c] = src[full + c];
+                for (; c < NR; c++)
                     d[c] = 0.0f;
             }
-            continue;
         }
+        return;
+    }
+    for (size_t j = 0; j < nc; j += NR, dst += kc * NR) {
+        size_t nr = nc - j < NR ? nc - j : NR;
         size_t c = 0;
 #if NN_X86
         if (K->simd_transpose && kc % 8 == 0)
@@ -783,7 +831,7 @@ DEFINE_EW(avx2, __attribute__((target("avx2"))), ew_v8f, ew_v8i, 8)
 #endif
 DEFINE_EW(v4, , ew_v4f, ew_v4i, 4)
 
-/* The widest elementwise loops this CPU runs. */
+/* The elementwise loops of the instruction set in use (nn_isa). */
 static const struct ew_ops *ew_get(void)
 {
     static const struct ew_ops v4 = {relu_fwd_v4, relu_bwd_v4, leaky_fwd_v4, leaky_bwd_v4,
@@ -793,11 +841,14 @@ static const struct ew_ops *ew_get(void)
                                          leaky_bwd_avx512, add_scalar_avx512, row_sum_avx512};
     static const struct ew_ops avx2 = {relu_fwd_avx2,  relu_bwd_avx2,   leaky_fwd_avx2,
                                        leaky_bwd_avx2, add_scalar_avx2, row_sum_avx2};
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f"))
+    switch (nn_isa()) {
+    case NN_ISA_AVX512:
         return &avx512;
-    if (__builtin_cpu_supports("avx2"))
+    case NN_ISA_AVX2:
         return &avx2;
+    case NN_ISA_BASE:
+        break;
+    }
 #endif
     return &v4;
 }

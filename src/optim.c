@@ -23,7 +23,7 @@
 struct step_k {
     float lr, wd, mu, one_minus_damp; /* sgd */
     int sgd_first, nesterov, momentum;
-    float b1, omb1, b2, omb2, step_size, bc2_sqrt, eps, decay; /* adam; decay = 1 - lr wd */
+    float b1, omb1, b2, omb2, step_size, inv_bc2_sqrt, eps, decay; /* adam; decay = 1 - lr wd */
     int decoupled;
 };
 _Static_assert(sizeof(struct step_k) <= sizeof(((struct optim *)0)->k), "optim.k is too small");
@@ -49,6 +49,9 @@ _Static_assert(sizeof(struct step_k) <= sizeof(((struct optim *)0)->k), "optim.k
         pi = pi - (k)->lr * d;                                                                  \
     } while (0)
 
+/* PyTorch: denom = sqrt(v) / sqrt(1 - b2^t) + eps; here the division by the step's constant is
+ * a multiplication by its reciprocal (the same rule, within an ulp; it saves a vector division
+ * per element, which is most of Adam's cost on a large model). */
 #define ADAM_RULE(d, pi, mi, vi, k, VSQRT)                                                      \
     do {                                                                                        \
         if ((k)->decoupled)                                                                     \
@@ -57,7 +60,7 @@ _Static_assert(sizeof(struct step_k) <= sizeof(((struct optim *)0)->k), "optim.k
             d = d + (k)->wd * pi;                                                               \
         mi = (k)->b1 * mi + (k)->omb1 * d;                                                      \
         vi = (k)->b2 * vi + (k)->omb2 * d * d;                                                  \
-        pi = pi - (k)->step_size * (mi / (VSQRT(vi) / (k)->bc2_sqrt + (k)->eps));               \
+        pi = pi - (k)->step_size * (mi / (VSQRT(vi) * (k)->inv_bc2_sqrt + (k)->eps));           \
     } while (0)
 
 /* Scalar versions over rows x cols (parameter row stride ldp, gradient row stride ldg); the
@@ -158,22 +161,26 @@ typedef void (*sgd_fn)(size_t, size_t, float *, size_t, const float *, size_t, f
 typedef void (*adam_fn)(size_t, size_t, float *, size_t, const float *, size_t, float *, float *,
                         const struct step_k *);
 
-/* The widest loops this CPU runs (chosen once: every update must take the same path). */
+/* The loops of the instruction set in use (nn_isa: it follows the matrix kernel, which is
+ * chosen once, so every update takes the same path). */
 static void pick_rules(sgd_fn *sgd, adam_fn *adam)
 {
     *sgd = sgd_scalar;
     *adam = adam_scalar;
 #if OPT_X86
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) {
+    switch (nn_isa()) {
+    case NN_ISA_AVX512:
         *sgd = sgd_avx512;
         *adam = adam_avx512;
-    } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        break;
+    case NN_ISA_AVX2:
         *sgd = sgd_avx2;
         *adam = adam_avx2;
-    } else {
+        break;
+    case NN_ISA_BASE:
         *sgd = sgd_sse;
         *adam = adam_sse;
+        break;
     }
 #endif
 }
@@ -296,7 +303,7 @@ void optim_begin(struct optim *o, double lr)
     k->b2 = (float)s->beta2;
     k->omb2 = (float)(1.0 - s->beta2);
     k->step_size = (float)(lr / bc1);
-    k->bc2_sqrt = (float)sqrt(bc2);
+    k->inv_bc2_sqrt = (float)(1.0 / sqrt(bc2));
     k->eps = (float)s->eps;
     k->decoupled = s->kind == OPTIM_ADAMW || s->decoupled;
     k->decay = (float)(1.0 - lr * s->weight_decay);

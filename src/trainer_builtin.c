@@ -178,10 +178,13 @@ static int builtin_init(struct trainer *t, const struct lrf_config *cfg, struct 
     }
     char mapping[128];
     data_class_mapping(&b->train, mapping, sizeof mapping);
-    int w = snprintf(t->info, sizeof t->info, "mlp %s %s, %zu params, %s, %s %zu+%zu samples%s%s",
-             arch, act_name(cfg->trainer.model.activation), b->model.n_params,
-             optim_name(os.kind), data_name(cfg->trainer.data.kind), b->train.n, b->val.n,
-             mapping[0] ? ", classes " : "", mapping);
+    int nt = nn_pool_threads(b->model.pool);
+    int w = snprintf(t->info, sizeof t->info,
+                     "mlp %s %s, %zu params, %s, %s %zu+%zu samples, %s %d thread%s%s%s", arch,
+                     act_name(cfg->trainer.model.activation), b->model.n_params,
+                     optim_name(os.kind), data_name(cfg->trainer.data.kind), b->train.n, b->val.n,
+                     nn_kernel_name(), nt, nt == 1 ? "" : "s", mapping[0] ? ", classes " : "",
+                     mapping);
     if (w >= (int)sizeof t->info) /* a long class mapping: cut, and say so */
         memcpy(t->info + sizeof t->info - 4, "...", 4);
     return 0;

@@ -48,6 +48,13 @@ const char *nn_kernel_name(void);
 /* Force a kernel by name (tests, benchmarks); 0, or -1 when unknown or not supported here. */
 int nn_kernel_select(const char *name);
 
+/* The instruction set of the elementwise loops and the optimizer, which follow the kernel:
+ * "avx512" and "avx2" use theirs, "generic" the x86-64 baseline (SSE2, no FMA), so that
+ * LRFIND_KERNEL=generic gives the same bits on every x86-64 machine (golden tests); "cblas"
+ * the widest the CPU has. */
+enum nn_isa { NN_ISA_BASE, NN_ISA_AVX2, NN_ISA_AVX512 };
+enum nn_isa nn_isa(void);
+
 /* C[m, n] (+)= op(A)[m, k] . op(B)[k, n], row-major, op(X) = X or X^T as trans_x says.
  * accumulate = false overwrites C without reading it (C may hold garbage). pool must not be
  * NULL (it holds the pack buffers); the same goes for the layers below. */

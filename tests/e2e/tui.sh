@@ -21,7 +21,7 @@ start() {
     rm -f "$name.out" "$name.rc"
     new_server
     $T -f /dev/null new-session -d -x 100 -y 30 -s lrf \
-        "cd '$TMP' && LC_ALL=${TUI_LOCALE:-C.UTF-8} LRFIND_FAKE_TIME=0 TERM=xterm $LRFIND $* > $name.out 2> $name.err; echo \$? > $name.rc; sleep 30"
+        "cd '$TMP' && LC_ALL=${TUI_LOCALE:-C.UTF-8} LRFIND_FAKE_TIME=0 LRFIND_KERNEL=generic TERM=xterm $LRFIND $* > $name.out 2> $name.err; echo \$? > $name.rc; sleep 30"
 }
 screen() { $T capture-pane -p -t lrf; }
 shows() { screen | grep -qF -- "$1"; }
@@ -128,14 +128,14 @@ check "resize: quit exits 1" wait_for 5 rc_is resize 1
 # 7. ASCII terminal with NO_COLOR: no braille, no box drawing on the screen.
 new_server
 $T -f /dev/null new-session -d -x 100 -y 30 -s lrf \
-    "cd '$TMP' && LC_ALL=C NO_COLOR=1 LRFIND_FAKE_TIME=0 TERM=vt100 $LRFIND --set sweep.pace_ms=5 > ascii.out; echo \$? > ascii.rc; sleep 30"
+    "cd '$TMP' && LC_ALL=C NO_COLOR=1 LRFIND_FAKE_TIME=0 LRFIND_KERNEL=generic TERM=vt100 $LRFIND --set sweep.pace_ms=5 > ascii.out; echo \$? > ascii.rc; sleep 30"
 check "ascii: the sweep ends" wait_for 30 sh -c "$T capture-pane -p -t lrf | grep -Eq 'done after|diverged at'"
 check "ascii: only ASCII on the screen" sh -c "! $T capture-pane -p -t lrf | LC_ALL=C grep -q '[^ -~]'"
 keys q
 
 # 8. view of two files, pick.
-"$LRFIND" --batch --set sweep.pace_ms=0 -o v1.csv >/dev/null 2>&1
-"$LRFIND" --batch --set sweep.pace_ms=0 --seed 3 --set trainer.optimizer.momentum=0 -o v2.csv >/dev/null 2>&1
+LRFIND_KERNEL=generic "$LRFIND" --batch --set sweep.pace_ms=0 -o v1.csv >/dev/null 2>&1
+LRFIND_KERNEL=generic "$LRFIND" --batch --set sweep.pace_ms=0 --seed 3 --set trainer.optimizer.momentum=0 -o v2.csv >/dev/null 2>&1
 start view $ASCII view v1.csv v2.csv
 check "view: both files are in the legend" wait_for 5 sh -c "$T capture-pane -p -t lrf | grep -q 'v2.csv'"
 golden view
