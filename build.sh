@@ -59,6 +59,9 @@ test)
     make -C build-asan -j"$jobs" check || { cat build-asan/test-suite.log; exit 1; }
     configure_in build-tsan --enable-werror --enable-tsan
     make -C build-tsan -j"$jobs" check || { cat build-tsan/test-suite.log; exit 1; }
+    # one closing line for the three runs: test programs passed and failed
+    awk '/^# PASS:/ { p += $3 } /^# (FAIL|ERROR|XPASS):/ { f += $3 } END { printf "%d passed, %d failed\n", p, f }' \
+        build/test-suite.log build-asan/test-suite.log build-tsan/test-suite.log
     echo "build.sh: all tests passed (plain, ASan+UBSan, TSan)"
     ;;
 *)

@@ -73,9 +73,7 @@ void app_print_pick(const struct app *a, const struct result *r)
         if (r->has_pick) {
             /* the shortest text that reads back as the same double */
             char buf[32];
-            snprintf(buf, sizeof buf, "%.15g", r->pick_lr);
-            if (strtod(buf, NULL) != r->pick_lr)
-                snprintf(buf, sizeof buf, "%.17g", r->pick_lr);
+            config_format_double(r->pick_lr, buf, sizeof buf);
             printf("%s\n", buf);
         }
     } else {

@@ -50,7 +50,8 @@ int cmd_batch(struct app *a)
     struct trainer t;
     if (trainer_open(&t, &a->cfg, -1, &err) != 0) {
         fprintf(stderr, "lrfind: %s\n", lrf_error_format(&err, msg, sizeof msg));
-        return EXIT_TRAINER;
+        /* the built-in trainer fails on bad data (2); an external one failed to start (3) */
+        return a->cfg.trainer.kind == TRAINER_EXEC ? EXIT_TRAINER : EXIT_USAGE;
     }
     struct runner r;
     if (runner_start(&r, &t, &a->cfg, &err) != 0) {
@@ -100,6 +101,8 @@ int cmd_batch(struct app *a)
     int code;
     struct result res;
     app_result(a, &sw, -1, NULL, clock_frozen() ? -1 : wall, &res);
+    res.trainer_name = t.name[0] ? t.name : NULL;
+    res.trainer_info = t.info[0] ? t.info : NULL;
     const struct suggestion *pick = &res.sugg[a->cfg.sweep.pick];
     if (sig != 0) {
         fprintf(stderr, "lrfind: interrupted by signal %d after %zu points\n", sig, sw.len);

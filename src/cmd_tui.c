@@ -179,6 +179,9 @@ static void save_now(struct session *s)
     if (s->r == NULL) {
         res.file = s->m.s[0].label;
         res.cfg = NULL;
+    } else {
+        res.trainer_name = s->t->name[0] ? s->t->name : NULL;
+        res.trainer_info = s->t->info[0] ? s->t->info : NULL;
     }
     /* errors go to the message line, not to the terminal behind curses */
     struct lrf_error err;
@@ -349,6 +352,10 @@ static int finish(struct session *s, const struct sweep *sw, double wall, bool t
         memcpy(res.sugg, s->m.s[0].sugg, sizeof res.sugg);
         res.window[0] = s->m.s[0].window[0];
         res.window[1] = s->m.s[0].window[1];
+    }
+    if (s->t != NULL) {
+        res.trainer_name = s->t->name[0] ? s->t->name : NULL;
+        res.trainer_info = s->t->info[0] ? s->t->info : NULL;
     }
     if (s->r != NULL && s->outcome > 128)
         sweep_stop((struct sweep *)sw, STOP_INTERRUPTED);

@@ -1048,9 +1048,11 @@ int config_validate(const struct lrf_config *cfg, struct lrf_error *err)
 
 void config_format_double(double v, char *buf, size_t size)
 {
-    snprintf(buf, size, "%.15g", v);
-    if (strtod(buf, NULL) != v)
-        snprintf(buf, size, "%.17g", v);
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (prec == 17 || strtod(buf, NULL) == v)
+            break;
+    }
 }
 
 /* Write s as a double-quoted string, valid as JSON and as YAML. */

@@ -120,7 +120,8 @@ static int set_key(struct app *a, const char *key, const char *value)
 
 int main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
+    setlocale(LC_ALL, "");         /* UTF-8 for the screen and file names... */
+    setlocale(LC_NUMERIC, "C");    /* ...but numbers read and written with a point */
     struct app a;
     memset(&a, 0, sizeof a);
     a.format = RESULT_TEXT;

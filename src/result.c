@@ -26,22 +26,13 @@ int result_format_parse(const char *s)
     return -1;
 }
 
-/* The shortest %.Ng (N = 15..17) of a finite x that strtod reads back as x. */
-static const char *num_short(char buf[32], double x)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, 32, "%.*g", prec, x);
-        if (prec == 17 || strtod(buf, NULL) == x)
-            break;
-    }
-    return buf;
-}
-
 /* A JSON number, or null when x is not finite. */
 static void json_number(FILE *fp, double x)
 {
     char buf[32];
-    fputs(isfinite(x) ? num_short(buf, x) : "null", fp);
+    if (isfinite(x))
+        config_format_double(x, buf, sizeof buf);
+    fputs(isfinite(x) ? buf : "null", fp);
 }
 
 /* A YAML float that YAML 1.1 and 1.2 resolvers both read as a float ("1.0e-07", not "1e-07"). */
@@ -56,7 +47,7 @@ static void yaml_number(FILE *fp, double x)
         return;
     }
     char buf[32];
-    num_short(buf, x);
+    config_format_double(x, buf, sizeof buf);
     if (strchr(buf, '.') == NULL) {
         char *e = strchr(buf, 'e');
         if (e == NULL) {
@@ -174,6 +165,15 @@ static void print_json(FILE *fp, const struct result *r)
         }
         fputc('}', fp);
     }
+    if (r->trainer_name != NULL) {
+        fputs(", \"trainer\": {\"name\": ", fp);
+        json_write_string(fp, r->trainer_name);
+        if (r->trainer_info != NULL) {
+            fputs(", \"info\": ", fp);
+            json_write_string(fp, r->trainer_info);
+        }
+        fputc('}', fp);
+    }
     if (r->cfg != NULL) {
         fputs(", \"settings\": ", fp);
         config_emit_json(r->cfg, fp);
@@ -225,6 +225,16 @@ static void print_yaml(FILE *fp, const struct result *r)
         if (r->pick_source != NULL) {
             fputs("  source: ", fp);
             json_write_string(fp, r->pick_source);
+            fputc('\n', fp);
+        }
+    }
+    if (r->trainer_name != NULL) {
+        fputs("trainer:\n  name: ", fp);
+        json_write_string(fp, r->trainer_name);
+        fputc('\n', fp);
+        if (r->trainer_info != NULL) {
+            fputs("  info: ", fp);
+            json_write_string(fp, r->trainer_info);
             fputc('\n', fp);
         }
     }

@@ -202,7 +202,8 @@ int config_write_back(const char *path, const char *const *keys, const char *con
 void config_print_man(FILE *fp);
 /* The table entry of a key path, or NULL. */
 const struct config_key *config_key_find(const char *path);
-/* v in the shortest of %.15g / %.17g that reads back exactly (strtod) into buf. */
+/* v in the shortest of %.15g, %.16g, %.17g that reads back exactly (strtod) into buf: the
+ * one formatter for rates and losses printed to people and to YAML/JSON. */
 void config_format_double(double v, char *buf, size_t size);
 
 /* Internal: the YAML tree shared by the loader and the write-back (libyaml event API; anchors

@@ -24,6 +24,8 @@ struct result {
     double pick_lr;
     const char *pick_source;       /* "valley", ..., or "cursor" */
     double wall_s, steps_per_s;    /* < 0 when unknown */
+    const char *trainer_name;      /* what the trainer calls itself, or NULL */
+    const char *trainer_info;      /* its model and data in a line, or NULL */
 };
 
 enum result_format { RESULT_TEXT, RESULT_JSON, RESULT_YAML };

@@ -48,6 +48,40 @@ expect_exit 0 "multiplier ladder" "$LRFIND" --batch $FAST --set sweep.multiplier
 check "multiplier: 30 rows" sh -c "[ \$(grep -vc '^#' m.csv) -eq 31 ]"
 check "multiplier: rate 1 = 1.3e-7" sh -c "sed -n 4p m.csv | cut -d, -f2 | grep -q '^1.3000000000000001e-07$\|^1.3e-07$'"
 
+# plot and suggest on files, bad files named file:line:column.
+expect_exit 0 "plot" "$LRFIND" plot --charset ascii --width 80 --height 24 a.csv
+check "plot: at most 24 rows" sh -c "[ \$(wc -l < '$TMP/out') -le 24 ]"
+check "plot: decade ticks" contains "$TMP/out" "1e-7"
+check "plot: the legend names valley" contains "$TMP/out" "V valley"
+check "plot: ASCII only" sh -c "! LC_ALL=C grep -q '[^ -~]' '$TMP/out'"
+expect_exit 0 "plot of two files (braille)" "$LRFIND" plot --charset braille a.csv c.csv
+check "plot: both files in the legend" sh -c "grep -q a.csv '$TMP/out' && grep -q c.csv '$TMP/out'"
+printf 'lr,loss\n1e-7,2.3\n1e-6,abc\n' > bad.csv
+expect_exit 2 "suggest: a cell that is not a number" "$LRFIND" suggest bad.csv
+check "bad cell: file:line:column" contains "$TMP/err" "bad.csv:3:6"
+printf 'x,loss\n1,2\n' > nolr.csv
+expect_exit 2 "suggest: no lr column" "$LRFIND" suggest nolr.csv
+expect_exit 2 "plot: missing file" "$LRFIND" plot missing.csv
+# fastai's recorder keeps smoothed losses only: --smoothed takes them as they are
+grep -v '^#' a.csv | cut -d, -f2,4 | sed '1s/.*/lr,loss/' > fastai.csv
+expect_exit 0 "suggest --smoothed" "$LRFIND" suggest --smoothed --num-it 100 --format json fastai.csv
+check "--smoothed gives the live sweep's valley" contains "$TMP/out" "\"lr\": $pick"
+expect_exit 0 "suggest --format yaml" "$LRFIND" suggest --format yaml a.csv fastai.csv
+check "yaml: one document per file" sh -c "[ \$(grep -c '^---' '$TMP/out') -eq 2 ]"
+
+# Every example config loads; the built-in ones train a short sweep.
+for f in "$top_srcdir"/examples/*.yaml; do
+    n=$(basename "$f")
+    case $n in
+    mnist.yaml)
+        (cd "$top_srcdir" && "$LRFIND" --batch -c "$f" --set sweep.pace_ms=0 >/dev/null 2>"$TMP/err")
+        check "example $n: loads, then names the missing MNIST file (exit 2)" sh -c "[ $? -eq 2 ] && grep -q train-images '$TMP/err'" ;;
+    *)
+        (cd "$top_srcdir" && "$LRFIND" --batch -c "$f" --set sweep.iterations=12 --set sweep.pace_ms=0 >/dev/null 2>"$TMP/err")
+        check "example $n trains" [ $? -le 1 ] ;;
+    esac
+done
+
 # Signals: the sweep recorded so far is saved, exit 128+signal.
 for sig in INT TERM HUP; do
     case $sig in INT) code=130 ;; TERM) code=143 ;; HUP) code=129 ;; esac
