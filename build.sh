@@ -2,7 +2,8 @@
 # build.sh: the README's two commands.
 #   ./build.sh demo   install what is missing (apt), build, start the demo sweep in the TUI
 #   ./build.sh test   install what is missing, build, run the whole test suite: unit and
-#                     end-to-end tests, then again under ASan+UBSan and under TSan
+#                     end-to-end tests, then again under ASan+UBSan and under TSan, then
+#                     the parsers' fuzz targets (clang, libFuzzer) for 20 s each
 # Builds go to build/ (and build-asan/, build-tsan/); the source tree stays clean.
 set -eu
 cd "$(dirname "$0")"
@@ -12,6 +13,7 @@ what=${1:-demo}
 BUILD_PKGS="gcc make autoconf automake pkg-config libncurses-dev libyaml-dev"
 TEST_PKGS="libcmocka-dev tmux python3"
 TORCH_PKGS="python3-torch libopenblas0-openmp"
+FUZZ_PKGS="clang libclang-rt-dev"
 
 missing() {
     out=""
@@ -59,10 +61,21 @@ test)
     make -C build-asan -j"$jobs" check || { cat build-asan/test-suite.log; exit 1; }
     configure_in build-tsan --enable-werror --enable-tsan
     make -C build-tsan -j"$jobs" check || { cat build-tsan/test-suite.log; exit 1; }
+    # clang: the same warnings clean, and each parser's fuzz target run for a while
+    install_missing $FUZZ_PKGS
+    configure_in build-fuzz --enable-werror --enable-fuzzing CC=clang
+    make -C build-fuzz -j"$jobs" fuzz/fuzz_config fuzz/fuzz_csv fuzz/fuzz_proto fuzz/fuzz_data
+    for f in config csv proto data; do
+        mkdir -p "build-fuzz/corpus-$f"
+        build-fuzz/fuzz/fuzz_$f -max_total_time="${LRFIND_FUZZ_SECONDS:-20}" -print_final_stats=0 \
+            "build-fuzz/corpus-$f" 2> "build-fuzz/fuzz_$f.log" ||
+            { tail -40 "build-fuzz/fuzz_$f.log"; echo "build.sh: fuzz_$f found a crash" >&2; exit 1; }
+        echo "build.sh: fuzz_$f: $(grep -o 'Done [0-9]* runs' "build-fuzz/fuzz_$f.log" | tail -1), no crash"
+    done
     # one closing line for the three runs: test programs passed and failed
     awk '/^# PASS:/ { p += $3 } /^# (FAIL|ERROR|XPASS):/ { f += $3 } END { printf "%d passed, %d failed\n", p, f }' \
         build/test-suite.log build-asan/test-suite.log build-tsan/test-suite.log
-    echo "build.sh: all tests passed (plain, ASan+UBSan, TSan)"
+    echo "build.sh: all tests passed (plain, ASan+UBSan, TSan, fuzzing)"
     ;;
 *)
     echo "usage: ./build.sh demo|test" >&2

@@ -182,7 +182,7 @@ static double sampled_quantile(const double *v, size_t n, double q)
         if (isfinite(v[i]))
             s[m++] = v[i];
     if (m == 0)
-        return NAN;
+        return (double)NAN;
     qsort(s, m, sizeof *s, cmp_double);
     return s[(size_t)floor(q * (double)(m - 1) + 0.5)];
 }
@@ -192,7 +192,7 @@ bool axis_loss_range(const double *loss, const double *smooth, size_t n, struct 
     const double *sm = smooth ? smooth : loss;
     if (sm == NULL || n == 0)
         return false;
-    double smin = INFINITY, smax = -INFINITY;
+    double smin = HUGE_VAL, smax = -HUGE_VAL;
     size_t m = 0; /* the first lowest smoothed loss */
     for (size_t i = 0; i < n; i++) {
         double v = sm[i];

@@ -143,8 +143,8 @@ static void draw(struct session *s, bool full)
     struct tui_frame f;
     memset(&f, 0, sizeof f);
     f.charset = s->a->charset == CHARSET_BRAILLE ? PLOT_BRAILLE : PLOT_ASCII;
-    f.x_lo = f.x_hi = NAN;
-    f.status.lr = NAN;
+    f.x_lo = f.x_hi = (double)NAN;
+    f.status.lr = (double)NAN;
     f.status.it_per_s = f.status.elapsed_s = -1;
     if (s->r != NULL) {
         live_status(s, &f);

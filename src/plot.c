@@ -146,8 +146,8 @@ static bool is_sorted(const double *lr, size_t n)
 static bool series_x_range(const struct plot_series *s, bool sorted, double *lo, double *hi)
 {
     const double *lr = s->lr;
-    *lo = INFINITY;
-    *hi = -INFINITY;
+    *lo = HUGE_VAL;
+    *hi = -HUGE_VAL;
     if (sorted) {
         size_t i = 0, j = s->n;
         while (i < s->n && !(lr[i] > 0 && isfinite(lr[i])))
@@ -173,8 +173,8 @@ static bool series_x_range(const struct plot_series *s, bool sorted, double *lo,
 static bool auto_view(const struct plot_series *s, size_t n_series, const bool *sorted,
                       struct plot_view *v)
 {
-    double xlo = INFINITY, xhi = -INFINITY;
-    struct axis_range y = {INFINITY, -INFINITY};
+    double xlo = HUGE_VAL, xhi = -HUGE_VAL;
+    struct axis_range y = {HUGE_VAL, -HUGE_VAL};
     bool any_y = false;
     for (size_t k = 0; k < n_series; k++) {
         if (!series_has_points(&s[k]))
@@ -204,7 +204,7 @@ static bool auto_view(const struct plot_series *s, size_t n_series, const bool *
         v->y_lo = y.lo;
         v->y_hi = y.hi;
     } else {
-        v->y_lo = v->y_hi = NAN;
+        v->y_lo = v->y_hi = (double)NAN;
     }
     return true;
 }
@@ -224,7 +224,7 @@ bool plot_regions(const struct plot_series *s, struct plot_regions *out)
     if (!mn->ok || mn->index >= s->n || !isfinite(sm[mn->index]))
         return false;
     size_t m = mn->index, t = 0;
-    double top = -INFINITY;
+    double top = -HUGE_VAL;
     for (size_t i = 0; i <= m; i++)
         if (isfinite(sm[i]) && sm[i] > top) {
             top = sm[i];
@@ -637,7 +637,7 @@ static double value_at(const struct plot_series *s, bool sorted, double lr, size
     size_t n = s->n;
     double fb = fallback < n ? sm[fallback] : (double)NAN;
     if (n == 0)
-        return NAN;
+        return (double)NAN;
     if (!sorted)
         return fb;
     size_t i = lower_bound(x, n, lr);
@@ -929,7 +929,7 @@ static int render(struct grid *g, struct rect r, const struct plot_series *s, si
     for (size_t k = 0; k < n_series; k++)
         if (series_has_points(&s[k]))
             have_data = true;
-    struct plot_view auto_v = {-7, 1, NAN, NAN}, v;
+    struct plot_view auto_v = {-7, 1, (double)NAN, (double)NAN}, v;
     bool need_auto = view == NULL || !view_x_ok(view) || !view_y_ok(view);
     bool have_auto = have_data && need_auto && auto_view(s, n_series, sorted, &auto_v);
     v = view ? *view : auto_v;
@@ -1156,9 +1156,9 @@ long plot_index_at_column(const struct plot_series *s, const struct plot_geom *g
     double lr = pow(10, x);
     if (!is_sorted(s->lr, s->n)) {
         size_t best = 0;
-        double bd = INFINITY;
+        double bd = HUGE_VAL;
         for (size_t i = 0; i < s->n; i++) {
-            double d = s->lr[i] > 0 ? fabs(log10(s->lr[i]) - x) : (double)INFINITY;
+            double d = s->lr[i] > 0 ? fabs(log10(s->lr[i]) - x) : (double)HUGE_VAL;
             if (d < bd) {
                 bd = d;
                 best = i;

@@ -105,7 +105,7 @@ static void do_step(struct runner *r)
     pthread_mutex_unlock(&r->mu);
 
     double t0 = mono_now();
-    double loss = NAN;
+    double loss = (double)NAN;
     struct lrf_error e;
     lrf_error_clear(&e);
     int rc = trainer_step(r->trainer, lr, &loss, &e);

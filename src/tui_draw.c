@@ -280,7 +280,7 @@ bool tui_draw(struct grid *g, struct tui_model *m, const struct tui_frame *f)
     }
 
     /* The view: the planned rates (live) joined with the data, the loss range with hysteresis. */
-    struct plot_view v = {NAN, NAN, NAN, NAN};
+    struct plot_view v = {(double)NAN, (double)NAN, (double)NAN, (double)NAN};
     bool have = ns > 0 && plot_auto_view(ps, ns, &v);
     if (isfinite(f->x_lo) && isfinite(f->x_hi) && f->x_hi > f->x_lo) {
         v.x_lo = have ? fmin(v.x_lo, f->x_lo) : f->x_lo;

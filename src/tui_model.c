@@ -136,7 +136,7 @@ double tui_slope(const struct sweep *sw, long i)
 {
     long n = (long)sw->len;
     if (i < 0 || i >= n || n < 2)
-        return NAN;
+        return (double)NAN;
     long a = i > 0 ? i - 1 : 0, b = i < n - 1 ? i + 1 : n - 1;
     double dx = log(sw->lr[b]) - log(sw->lr[a]);
     return dx != 0 ? (sw->smooth[b] - sw->smooth[a]) / dx : (double)NAN;

@@ -23,7 +23,7 @@ static void test_cell(void **state)
     assert_int_equal(axis_cell(1, 0, 1, 10), 9); /* hi belongs to the last cell */
     assert_int_equal(axis_cell(-0.001, 0, 1, 10), -1);
     assert_int_equal(axis_cell(1.001, 0, 1, 10), -1);
-    assert_int_equal(axis_cell(NAN, 0, 1, 10), -1);
+    assert_int_equal(axis_cell((double)NAN, 0, 1, 10), -1);
     assert_int_equal(axis_cell(0.5, 1, 1, 10), -1);
     assert_int_equal(axis_cell(0.5, 0, 1, 0), -1);
     assert_int_equal(axis_cell(-6, -7, 1, 80), 10);
@@ -146,8 +146,8 @@ static void test_log_ticks_bad_input(void **state)
     struct axis_tick t[AXIS_MAX_TICKS];
     assert_int_equal(axis_log_ticks(1, 1, 80, t, AXIS_MAX_TICKS), 0);
     assert_int_equal(axis_log_ticks(2, 1, 80, t, AXIS_MAX_TICKS), 0);
-    assert_int_equal(axis_log_ticks(NAN, 1, 80, t, AXIS_MAX_TICKS), 0);
-    assert_int_equal(axis_log_ticks(-7, INFINITY, 80, t, AXIS_MAX_TICKS), 0);
+    assert_int_equal(axis_log_ticks((double)NAN, 1, 80, t, AXIS_MAX_TICKS), 0);
+    assert_int_equal(axis_log_ticks(-7, HUGE_VAL, 80, t, AXIS_MAX_TICKS), 0);
     assert_int_equal(axis_log_ticks(-7, 1, 0, t, AXIS_MAX_TICKS), 0);
     assert_int_equal(axis_log_ticks(-7, 1, 80, t, 0), 0);
     /* max caps the count */
@@ -268,8 +268,8 @@ static void test_loss_range_huge_divergence(void **state)
     assert_true(r.hi < 3.0);
     assert_true(r.lo < 0.51 && r.lo >= 0);
     /* +inf and NaN are ignored */
-    v[999] = INFINITY;
-    v[998] = NAN;
+    v[999] = HUGE_VAL;
+    v[998] = (double)NAN;
     struct axis_range r2;
     assert_true(axis_loss_range(v, v, 1000, &r2));
     assert_close(r2.hi, r.hi, 1e-12);
@@ -316,7 +316,7 @@ static void test_loss_range_flat_and_edge(void **state)
     double plateau[4] = {2.30, 2.31, 2.32, 2.33};
     assert_true(axis_loss_range(NULL, plateau, 4, &r));
     assert_true(r.hi > 2.33);
-    double bad[3] = {NAN, INFINITY, -INFINITY};
+    double bad[3] = {(double)NAN, HUGE_VAL, -HUGE_VAL};
     r.lo = 123;
     assert_false(axis_loss_range(bad, bad, 3, &r));
     assert_close(r.lo, 123, 0);

@@ -55,7 +55,7 @@ static void check_gemm(struct nn_pool *p1, struct nn_pool *p2, bool ta, bool tb,
     for (size_t i = 0; i < bsz; i++)
         b[i] = frand(r);
     for (size_t i = 0; i < csz; i++)
-        c1[i] = acc ? frand(r) : NAN; /* without accumulate C must not be read */
+        c1[i] = acc ? frand(r) : (double)NAN; /* without accumulate C must not be read */
     memcpy(c2, c1, csz * sizeof *c1);
     float *c0 = malloc((csz + 1) * sizeof *c0);
     memcpy(c0, c1, csz * sizeof *c1);
@@ -131,8 +131,8 @@ static void test_gemm_nan_propagates(void **state)
         a[i] = 1.0f;
         b[i] = 1.0f;
     }
-    a[3 * 8 + 2] = NAN;      /* row 3 of A */
-    b[1 * 8 + 6] = INFINITY; /* column 6 of B */
+    a[3 * 8 + 2] = (double)NAN;      /* row 3 of A */
+    b[1 * 8 + 6] = HUGE_VAL; /* column 6 of B */
     nn_sgemm(p, false, false, 8, 8, 8, a, 8, b, 8, false, c, 8);
     for (int i = 0; i < 8; i++)
         for (int j = 0; j < 8; j++) {
@@ -179,7 +179,7 @@ static void test_pool_runs_every_thread(void **state)
 static void test_activation_values(void **state)
 {
     (void)state;
-    float x[] = {-2.0f, -1.0f, 0.0f, 1.0f, 3.0f, NAN}, y[6];
+    float x[] = {-2.0f, -1.0f, 0.0f, 1.0f, 3.0f, (double)NAN}, y[6];
     act_forward(y, x, 6, NN_RELU);
     assert_near(y[0], 0.0, 0);
     assert_near(y[4], 3.0, 0);
@@ -237,10 +237,10 @@ static void test_softmax_xent_values(void **state)
     y0 = 1;
     assert_near(softmax_xent(NULL, h, &y0, 1, 2, 1.0f), 2000.0, 1e-9);
     /* NaN and Inf make a non-finite loss */
-    float bad[2] = {NAN, 0.0f};
+    float bad[2] = {(double)NAN, 0.0f};
     y0 = 1;
     assert_true(isnan(softmax_xent(NULL, bad, &y0, 1, 2, 1.0f)));
-    float inf[2] = {INFINITY, 0.0f};
+    float inf[2] = {HUGE_VAL, 0.0f};
     assert_false(isfinite(softmax_xent(NULL, inf, &y0, 1, 2, 1.0f)));
 }
 
@@ -499,7 +499,7 @@ static void test_predict_and_nan(void **state)
     nn_predict(&m, 2, pred);
     assert_int_equal(pred[0], 0);
     assert_int_equal(pred[1], 2);
-    m.w[0][0] = NAN;
+    m.w[0][0] = (double)NAN;
     nn_forward(&m, x, 2);
     int32_t lab[2] = {0, 1};
     assert_true(isnan(nn_loss(&m, 2, lab, NULL, 0.0f)));

@@ -292,7 +292,7 @@ static void test_nan_propagates(void **state)
     struct optim o;
     struct lrf_error err;
     assert_int_equal(optim_init(&o, &s, N, &err), 0);
-    float p[N], g[N] = {NAN, INFINITY, 1.0f, 0.0f};
+    float p[N], g[N] = {(double)NAN, HUGE_VAL, 1.0f, 0.0f};
     memcpy(p, p0, sizeof p);
     optim_step(&o, p, g, 0.01, NULL);
     assert_true(isnan(p[0]));

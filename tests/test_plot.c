@@ -89,7 +89,7 @@ static void make_synth(struct synth *s, double start, double depth, double centr
             am = i;
     s->sugg[SUGGEST_MINIMUM] = (struct suggestion){true, s->lr[lo + am] / 10, (size_t)(lo + am)};
     int steep = 0;
-    double best = INFINITY;
+    double best = HUGE_VAL;
     for (int i = 0; i + 1 < n; i++) {
         double g = (l[i + 1] - l[i]) / (log(s->lr[lo + i + 1]) - log(s->lr[lo + i]));
         if (g < best) {
@@ -174,7 +174,7 @@ static void test_golden_known20_live(void **state)
     struct suggestion sg[SUGGEST_COUNT];
     memcpy(sg, known20_sugg, sizeof sg);
     struct plot_series s = {known20_lr, known20_loss, known20_loss, 14, "sweep", sg};
-    struct plot_view v = {-7, 1, NAN, NAN};
+    struct plot_view v = {-7, 1, (double)NAN, (double)NAN};
     struct plot_opts o = plot_opts_default();
     o.cursor = 13;
     o.flags &= ~(unsigned)PLOT_LEGEND_SUGGEST;
@@ -213,7 +213,7 @@ static void test_golden_divergence(void **state)
         if (i >= 50)
             loss[i] = 1.2 * pow(10, (i - 50) * 0.5);
     }
-    loss[59] = INFINITY;
+    loss[59] = HUGE_VAL;
     struct plot_series s = {lr, loss, loss, 60, "diverges", NULL};
     struct plot_opts o = plot_opts_default();
     render_golden("divergence_80x24.txt", 80, 24, &s, 1, NULL, &o);
@@ -256,7 +256,7 @@ static void test_golden_flat_single_empty(void **state)
     plot_render(&g, (struct rect){0, 0, 80, 24}, &none, 1, NULL, &o, NULL);
     assert_true(grid_contains(&g, "waiting for data"));
     /* an empty series with a planned x range: the axis is the plan */
-    struct plot_view v = {-7, 1, NAN, NAN};
+    struct plot_view v = {-7, 1, (double)NAN, (double)NAN};
     o.empty_msg = "starting the trainer";
     plot_render(&g, (struct rect){0, 0, 80, 24}, &none, 1, &v, &o, NULL);
     assert_true(grid_contains(&g, "starting the trainer"));
@@ -524,7 +524,7 @@ static void test_odd_data(void **state)
     /* NaN everywhere */
     for (int i = 0; i < 20; i++) {
         lr[i] = known20_lr[i];
-        loss[i] = NAN;
+        loss[i] = (double)NAN;
     }
     struct plot_series s = {lr, loss, loss, 20, NULL, sg};
     check_confined(&s, 1, 80, 24, &o, NULL);
@@ -532,16 +532,16 @@ static void test_odd_data(void **state)
     memcpy(loss, known20_loss, sizeof loss);
     lr[0] = 0;
     lr[1] = -1;
-    lr[5] = INFINITY;
-    lr[6] = NAN;
-    loss[3] = NAN;
-    loss[9] = INFINITY;
-    loss[10] = -INFINITY;
+    lr[5] = HUGE_VAL;
+    lr[6] = (double)NAN;
+    loss[3] = (double)NAN;
+    loss[9] = HUGE_VAL;
+    loss[10] = -HUGE_VAL;
     check_confined(&s, 1, 80, 24, &o, NULL);
     /* suggestion indexes and rates out of range */
     sg[0] = (struct suggestion){true, 1e9, 999};
     sg[1] = (struct suggestion){true, -1, 5};
-    sg[2] = (struct suggestion){true, NAN, 3};
+    sg[2] = (struct suggestion){true, (double)NAN, 3};
     check_confined(&s, 1, 80, 24, &o, NULL);
     /* smooth NULL (loss is the curve), loss NULL */
     struct plot_series a = {known20_lr, known20_loss, NULL, 20, NULL, NULL};
@@ -554,11 +554,11 @@ static void test_odd_data(void **state)
     check_confined(&c, 1, 80, 24, &o, NULL);
     /* silly views */
     struct plot_view views[] = {{5, 5, 1, 1},
-                                {NAN, NAN, NAN, NAN},
+                                {(double)NAN, (double)NAN, (double)NAN, (double)NAN},
                                 {-3, -4, 2, 1},
                                 {-300, 300, -1e300, 1e300},
                                 {-4.01, -4, 0.99, 1.01},
-                                {INFINITY, 1, 0, INFINITY}};
+                                {HUGE_VAL, 1, 0, HUGE_VAL}};
     struct plot_series k = known20_series();
     for (size_t i = 0; i < sizeof views / sizeof views[0]; i++)
         for (int cs = 0; cs < 2; cs++) {
@@ -706,7 +706,7 @@ static void test_speed_million_points(void **state)
         struct plot_opts o = plot_opts_default();
         o.charset = cases[c].cs;
         o.cursor = 654321;
-        double best = INFINITY;
+        double best = HUGE_VAL;
         for (int rep = 0; rep < 3; rep++) {
             double t0 = now_ms();
             assert_int_equal(

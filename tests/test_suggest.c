@@ -12,9 +12,9 @@
 
 #include "test_util.h"
 
-/* NAN and INFINITY are floats; clang -Wdouble-promotion wants the conversion spelt out. */
+/* (double)NAN and HUGE_VAL are floats; clang -Wdouble-promotion wants the conversion spelt out. */
 #define DNAN ((double)NAN)
-#define DINF ((double)INFINITY)
+#define DINF ((double)HUGE_VAL)
 
 #include "lrfind/schedule.h"
 #include "lrfind/suggest.h"

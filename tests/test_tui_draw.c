@@ -44,10 +44,10 @@ static struct tui_frame frame(bool live)
     memset(&f, 0, sizeof f);
     f.charset = PLOT_ASCII;
     f.status.state = live ? "running" : "a.csv";
-    f.status.lr = NAN;
+    f.status.lr = (double)NAN;
     f.status.it_per_s = live ? 123 : -1;
     f.status.elapsed_s = live ? 75 : -1;
-    f.x_lo = f.x_hi = NAN;
+    f.x_lo = f.x_hi = (double)NAN;
     f.log_lines = log;
     f.n_log = 3;
     return f;
