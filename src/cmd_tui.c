@@ -198,7 +198,9 @@ static void save_now(struct session *s)
         a->cfg.output.result = NULL;
 }
 
-/* `w`: write the multiplier, iterations and the rate under the cursor into the config. */
+/* `w`: write the sweep's settings back into the config: the iterations, the rate under the
+ * cursor (or the picked suggestion's) as sweep.picked_lr, and, once the ladder was changed
+ * live (multiplier or iterations), the multiplier that reproduces it (end_lr gives way). */
 static void write_back(struct session *s)
 {
     struct app *a = s->a;
@@ -206,15 +208,30 @@ static void write_back(struct session *s)
         tui_model_message(&s->m, "no config file to write to (start with -c FILE)");
         return;
     }
+    const char *keys[4], *vals[4];
     char mult[32], iters[32], lr[32];
-    const char *keys[3] = {"sweep.multiplier", "sweep.iterations", "sweep.picked_lr"};
-    const char *vals[3] = {mult, iters, lr};
-    size_t n = 2;
-    snprintf(mult, sizeof mult, "%.6g", s->m.multiplier);
+    size_t n = 0;
     snprintf(iters, sizeof iters, "%ld", s->m.iterations);
-    if (s->m.cursor >= 0) {
-        snprintf(lr, sizeof lr, "%.6g", s->m.s[0].sweep.lr[s->m.cursor]);
-        n = 3;
+    keys[n] = "sweep.iterations";
+    vals[n++] = iters;
+    /* a linear ladder stays linear unless the multiplier changed (it became exponential) */
+    bool ladder = a->cfg.sweep.mode == SCHED_LINEAR ? s->m.mult_changed : s->m.ladder_changed;
+    if (ladder && a->cfg.sweep.mode == SCHED_LINEAR) {
+        keys[n] = "sweep.mode";
+        vals[n++] = "exponential";
+    }
+    if (ladder) {
+        config_format_double(s->m.multiplier, mult, sizeof mult);
+        keys[n] = "sweep.multiplier";
+        vals[n++] = mult;
+    }
+    const struct tui_series *t = &s->m.s[0];
+    bool pick = s->m.cursor >= 0 && s->m.cursor < (long)t->sweep.len;
+    if (pick) {
+        bool on_sugg = s->m.selected >= 0 && t->sugg[s->m.selected].ok;
+        config_format_double(on_sugg ? t->sugg[s->m.selected].lr : t->sweep.lr[s->m.cursor], lr, sizeof lr);
+        keys[n] = "sweep.picked_lr";
+        vals[n++] = lr;
     }
     struct lrf_error err;
     lrf_error_clear(&err);
@@ -222,8 +239,9 @@ static void write_back(struct session *s)
     if (config_write_back(a->config_path, keys, vals, n, &err) != 0)
         tui_model_message(&s->m, "%s", lrf_error_format(&err, msg, sizeof msg));
     else
-        tui_model_message(&s->m, "wrote multiplier %s, iterations %s%s%s to %s", mult, iters,
-                          n == 3 ? ", picked_lr " : "", n == 3 ? lr : "", a->config_path);
+        tui_model_message(&s->m, "wrote iterations %s%s%s%s%s to %s", iters, ladder ? ", multiplier " : "",
+                          ladder ? mult : "", pick ? ", picked_lr " : "",
+                          pick ? lr : "", a->config_path);
 }
 
 /* Act on a request from a key. */

@@ -284,16 +284,20 @@ unsigned tui_model_key(struct tui_model *m, uint32_t key)
         return request(m, m->paused ? REQ_PAUSE : REQ_RESUME);
     case '+':
     case '=':
+        m->ladder_changed = m->mult_changed = true;
         m->req.multiplier = m->multiplier = tui_multiplier_step(m->multiplier, 1);
         return request(m, REQ_MULTIPLIER);
     case '-':
     case '_':
+        m->ladder_changed = m->mult_changed = true;
         m->req.multiplier = m->multiplier = tui_multiplier_step(m->multiplier, -1);
         return request(m, REQ_MULTIPLIER);
     case ']':
+        m->ladder_changed = true;
         m->req.iterations = m->iterations = tui_iterations_step(m->iterations, 1);
         return request(m, REQ_ITERATIONS);
     case '[':
+        m->ladder_changed = true;
         m->req.iterations = m->iterations = tui_iterations_step(m->iterations, -1);
         return request(m, REQ_ITERATIONS);
     case '>':

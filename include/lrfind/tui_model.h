@@ -57,6 +57,8 @@ struct tui_model {
     bool help, log_pane;
     bool paused;             /* mirrors the runner (live) */
     double multiplier;       /* the per-step factor now (live) */
+    bool ladder_changed;     /* the user changed the multiplier or the iterations */
+    bool mult_changed;       /* the user changed the multiplier */
     long iterations, pace_ms;
     double pick_lr;          /* TUI_PICK */
     const char *pick_source; /* "cursor", or the suggestion's name when the cursor sits on it */

@@ -156,12 +156,14 @@ YAML
 start wb $ASCII -c wb.yaml
 wait_for 20 shows "done after 50" >/dev/null
 keys ] + Right w
-check "w: message says written" wait_for 5 sh -c "$T capture-pane -p -t lrf | grep -q 'wrote multiplier'"
+check "w: message says written" wait_for 5 sh -c "$T capture-pane -p -t lrf | grep -q 'wrote iterations 60, multiplier 1.5'"
 keys q
 wait_for 5 rc_is wb 1
 check "w: comments kept" sh -c "grep -q '^# my sweep' wb.yaml && grep -q '# small' wb.yaml && grep -q '# how many' wb.yaml"
 check "w: iterations changed" grep -Eq '^  iterations: 60 ' wb.yaml
-check "w: multiplier written" grep -q 'multiplier:' wb.yaml
+check "w: multiplier written" grep -q 'multiplier: 1.5' wb.yaml
+check "w: end_lr gave way" grep -Eq 'end_lr: +null' wb.yaml
+check "w: picked_lr written" grep -q 'picked_lr:' wb.yaml
 check "w: the file still loads" "$LRFIND" --batch -c wb.yaml --set sweep.pace_ms=0 --set sweep.iterations=20
 
 # 10. No terminal at all: a clear message and exit 2.
