@@ -265,6 +265,7 @@ static void apply_request(struct session *s)
         char label[32];
         snprintf(label, sizeof label, "sweep %u", s->rv.generation + 1);
         tui_model_restart(&s->m, label);
+        s->rv.sweep = &s->m.s[0].sweep; /* the restart may have moved the series array */
         runner_restart(s->r);
         break;
     }

@@ -55,7 +55,7 @@ static void check_gemm(struct nn_pool *p1, struct nn_pool *p2, bool ta, bool tb,
     for (size_t i = 0; i < bsz; i++)
         b[i] = frand(r);
     for (size_t i = 0; i < csz; i++)
-        c1[i] = acc ? frand(r) : (double)NAN; /* without accumulate C must not be read */
+        c1[i] = acc ? frand(r) : NAN; /* without accumulate C must not be read */
     memcpy(c2, c1, csz * sizeof *c1);
     float *c0 = malloc((csz + 1) * sizeof *c0);
     memcpy(c0, c1, csz * sizeof *c1);

@@ -73,7 +73,7 @@ void tui_model_free(struct tui_model *m);
 /* Add a series (its points are copied; label shown in the legend). Returns its index or -1. */
 long tui_model_add(struct tui_model *m, const struct sweep *sw, const char *label, long n_configured);
 /* The live sweep restarted: keep s[0] as an overlay (the oldest dropped past max_overlays) and
- * start s[0] empty. */
+ * start s[0] empty. It may move the series array: pointers into m->s are stale after it. */
 void tui_model_restart(struct tui_model *m, const char *label);
 /* Recompute the suggestions of series k (after new points). */
 void tui_model_suggest(struct tui_model *m, size_t k);
