@@ -889,6 +889,8 @@ int config_load_file(struct lrf_config *cfg, const char *path, struct lrf_error 
         return -1;
     free(cfg->source);
     cfg->source = strdup(path);
+    /* The demo's slow motion is for the built-in config only: a file starts at full speed. */
+    cfg->sweep.pace_ms = 0;
     int rc = config_load_string(cfg, path, text, len, err);
     free(text);
     return rc;

@@ -97,6 +97,13 @@ static void do_step(struct runner *r)
 {
     long i = (long)r->sweep.len;
     double lr = schedule_lr(&r->sched, i);
+    if (!isfinite(lr) || !(lr > 0)) {
+        /* the ladder ran past the doubles (a big multiplier over many steps): it ends here */
+        sweep_stop(&r->sweep, STOP_DONE);
+        r->state = RUNNER_FINISHED;
+        wake_ui(r, RUNNER_CH_STATE);
+        return;
+    }
     unsigned gen = r->generation;
     long pace = r->pace_ms;
     r->in_flight = true;
@@ -211,8 +218,12 @@ int runner_start(struct runner *r, struct trainer *t, const struct lrf_config *c
     pthread_sigmask(SIG_BLOCK, &block, &old);
     int rc = pthread_create(&r->thread, NULL, runner_main, r);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0)
+    if (rc != 0) {
+        if (t->cancel_fd == r->cancel[0])
+            t->cancel_fd = -1;
+        runner_free(r); /* not started: frees the sweep, the pipes, the lock */
         return lrf_error_set(err, NULL, 0, 0, "cannot start the trainer thread: %s", strerror(rc));
+    }
     r->started = true;
     return 0;
 }
@@ -256,7 +267,7 @@ void runner_pause(struct runner *r, bool paused)
         r->state = RUNNER_PAUSED;
     else if (!paused && r->state == RUNNER_PAUSED)
         r->state = RUNNER_RUNNING;
-    r->changed |= RUNNER_CH_STATE;
+    wake_ui(r, RUNNER_CH_STATE);
     pthread_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
 }
@@ -270,7 +281,7 @@ void runner_set_multiplier(struct runner *r, double m)
     long k = r->in_flight || r->sweep.len == 0 ? (long)r->sweep.len : (long)r->sweep.len - 1;
     schedule_set_multiplier(&r->sched, k, m);
     r->live_multiplier = m;
-    r->changed |= RUNNER_CH_SETTINGS;
+    wake_ui(r, RUNNER_CH_SETTINGS);
     pthread_mutex_unlock(&r->mu);
 }
 
@@ -279,6 +290,9 @@ void runner_set_iterations(struct runner *r, long n)
     if (n < 2)
         return;
     pthread_mutex_lock(&r->mu);
+    /* the point in flight will be recorded: the sweep can end with it, not before it */
+    if (r->in_flight && !r->restart_req && (size_t)n < r->sweep.len + 1)
+        n = (long)r->sweep.len + 1;
     schedule_set_iterations(&r->sched, n);
     r->sweep.n_planned = (size_t)n;
     if (r->state == RUNNER_FINISHED && r->sweep.stop == STOP_DONE && (size_t)n > r->sweep.len) {
@@ -291,7 +305,7 @@ void runner_set_iterations(struct runner *r, long n)
         r->state = RUNNER_FINISHED;
         r->changed |= RUNNER_CH_STATE;
     }
-    r->changed |= RUNNER_CH_SETTINGS;
+    wake_ui(r, RUNNER_CH_SETTINGS);
     pthread_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
 }
@@ -300,7 +314,7 @@ void runner_set_pace(struct runner *r, long ms)
 {
     pthread_mutex_lock(&r->mu);
     r->pace_ms = ms < 0 ? 0 : ms;
-    r->changed |= RUNNER_CH_SETTINGS;
+    wake_ui(r, RUNNER_CH_SETTINGS);
     pthread_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
 }
@@ -319,7 +333,7 @@ void runner_restart(struct runner *r)
         r->started_at = clock_now();
         r->active_s = 0;
         r->it_per_s = 0;
-        r->changed |= RUNNER_CH_RESTART | RUNNER_CH_STATE | RUNNER_CH_POINTS;
+        wake_ui(r, RUNNER_CH_RESTART | RUNNER_CH_STATE | RUNNER_CH_POINTS);
         pthread_cond_broadcast(&r->cv);
     }
     pthread_mutex_unlock(&r->mu);

@@ -16,6 +16,11 @@ void schedule_init_range(struct schedule *s, enum sched_mode mode, double start_
     /* fastai's SchedExp: start * (end/start) ** (i/N); the first rate is start exactly. */
     s->base = end_lr / start_lr;
     s->denom = (double)n;
+    if (!isfinite(s->base)) {
+        /* end/start beyond the doubles (1e-300 to 1e300): the same ladder from its factor */
+        s->base = exp((log(end_lr) - log(start_lr)) / (double)n);
+        s->denom = 1.0;
+    }
     s->lin_step_num = end_lr - start_lr;
     s->lin_den = (double)n;
 }
@@ -39,7 +44,11 @@ double schedule_lr(const struct schedule *s, long i)
     if (s->mode == SCHED_LINEAR)
         return s->start_lr + s->lin_step_num * (double)i / s->lin_den;
     /* Closed form from the last anchor: the rate of step i never depends on rounding at step i-1. */
-    return s->anchor_lr * pow(s->base, (double)(i - s->anchor_i) / s->denom);
+    double x = (double)(i - s->anchor_i) / s->denom;
+    double lr = s->anchor_lr * pow(s->base, x);
+    if (!isfinite(lr)) /* the power alone may overflow where the rate does not (1e-300..1e300) */
+        lr = exp(log(s->anchor_lr) + x * log(s->base));
+    return lr;
 }
 
 double schedule_ratio_at(const struct schedule *s, long i)

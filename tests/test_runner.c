@@ -201,6 +201,80 @@ static void test_stop_cancels_blocking_step(void **state)
     config_free(&cfg);
 }
 
+/* Shrinking the sweep below the point in flight ends it with that point, not before it. */
+static void test_shrink_in_flight(void **state)
+{
+    struct lrf_config cfg;
+    setup_cfg(&cfg, 100);
+    struct fake f = {0, 0, -1, -1, 100000};
+    struct runner r;
+    struct trainer t;
+    struct runner_view v;
+    struct sweep sw;
+    start(&r, &t, &f, &cfg, &v, &sw);
+    while (__atomic_load_n(&f.steps, __ATOMIC_SEQ_CST) < 6) /* step 5 is in flight */
+        usleep(1000);
+    runner_set_iterations(&r, 3);
+    assert_int_equal(wait_state(&r, &v, RUNNER_FINISHED), RUNNER_FINISHED);
+    assert_int_equal(sw.len, 6);
+    assert_int_equal(sw.n_planned, 6);
+    assert_int_equal(sw.stop, STOP_DONE);
+    assert_int_equal(sw.stop_index, 5);
+    runner_free(&r);
+    sweep_free(&sw);
+    config_free(&cfg);
+}
+
+/* Every setter wakes the UI at once, even when no step will follow (a finished sweep). */
+static void test_setters_wake_ui(void **state)
+{
+    struct lrf_config cfg;
+    setup_cfg(&cfg, 5);
+    struct fake f = {0, 0, -1, -1, 0};
+    struct runner r;
+    struct trainer t;
+    struct runner_view v;
+    struct sweep sw;
+    start(&r, &t, &f, &cfg, &v, &sw);
+    assert_int_equal(wait_state(&r, &v, RUNNER_FINISHED), RUNNER_FINISHED);
+    struct pollfd p = {runner_wake_fd(&r), POLLIN, 0};
+    runner_drain(&r);
+    assert_int_equal(poll(&p, 1, 0), 0);
+    runner_set_pace(&r, 5);
+    assert_int_equal(poll(&p, 1, 0), 1);
+    runner_drain(&r);
+    runner_pause(&r, true);
+    assert_int_equal(poll(&p, 1, 0), 1);
+    runner_drain(&r);
+    runner_set_multiplier(&r, 1.5);
+    assert_int_equal(poll(&p, 1, 0), 1);
+    runner_free(&r);
+    sweep_free(&sw);
+    config_free(&cfg);
+}
+
+/* A ladder that leaves the doubles ends the sweep before its first infinite rate. */
+static void test_ladder_overflow_ends_sweep(void **state)
+{
+    struct lrf_config cfg;
+    setup_cfg(&cfg, 100);
+    cfg.sweep.multiplier = 1e10; /* 1e-7 * 1e10^i passes DBL_MAX at i = 32 */
+    struct fake f = {0, 0, -1, -1, 0};
+    struct runner r;
+    struct trainer t;
+    struct runner_view v;
+    struct sweep sw;
+    start(&r, &t, &f, &cfg, &v, &sw);
+    assert_int_equal(wait_state(&r, &v, RUNNER_FINISHED), RUNNER_FINISHED);
+    assert_int_equal(sw.len, 32);
+    assert_int_equal(sw.stop, STOP_DONE);
+    for (size_t i = 0; i < sw.len; i++)
+        assert_true(isfinite(sw.lr[i]));
+    runner_free(&r);
+    sweep_free(&sw);
+    config_free(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +282,9 @@ int main(void)
         cmocka_unit_test(test_pause_multiplier_restart),
         cmocka_unit_test(test_trainer_failure),
         cmocka_unit_test(test_stop_cancels_blocking_step),
+        cmocka_unit_test(test_shrink_in_flight),
+        cmocka_unit_test(test_setters_wake_ui),
+        cmocka_unit_test(test_ladder_overflow_ends_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

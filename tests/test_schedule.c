@@ -224,6 +224,21 @@ static void test_no_drift(void **state)
     assert_true(worst < 1e-15);
 }
 
+/* A range wider than the doubles (end/start overflows) still gives finite rates from start on. */
+static void test_huge_range(void **state)
+{
+    (void)state;
+    struct schedule s;
+    schedule_init_range(&s, SCHED_EXPONENTIAL, 1e-300, 1e300, 100);
+    assert_true(schedule_lr(&s, 0) == 1e-300);
+    for (long i = 0; i <= 100; i++) {
+        double lr = schedule_lr(&s, i), want = pow(10, -300 + 6 * (double)i);
+        assert_true(isfinite(lr));
+        assert_close(lr / want, 1, 1e-12);
+    }
+    assert_close(schedule_multiplier(&s), 1e6, 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -235,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_set_multiplier_from_linear),
         cmocka_unit_test(test_set_iterations),
         cmocka_unit_test(test_no_drift),
+        cmocka_unit_test(test_huge_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

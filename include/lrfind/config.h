@@ -160,7 +160,8 @@ void config_defaults(struct lrf_config *cfg);
  * in one file or across files and --set, is an error (`null` withdraws a value given earlier). */
 int config_load_string(struct lrf_config *cfg, const char *name, const char *text, size_t len,
                        struct lrf_error *err);
-/* config_load_string on a file's contents; sets cfg->source. */
+/* config_load_string on a file's contents; sets cfg->source. sweep.pace_ms starts from 0 (the
+ * demo's slow motion is not a file's default). */
 int config_load_file(struct lrf_config *cfg, const char *path, struct lrf_error *err);
 /* Apply one "--set key.path=value" (value in YAML flow syntax; a section takes a flow mapping,
  * e.g. trainer.data={kind: xor}). Checks type and range; cross-field checks are left to

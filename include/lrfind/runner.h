@@ -70,7 +70,9 @@ struct runner_view {
     struct lrf_error err;
 };
 
-/* Build the schedule and the sweep from cfg and start the thread on an opened trainer. */
+/* Build the schedule and the sweep from cfg and start the thread on an opened trainer. On
+ * failure (-1 with err) nothing is left to free but the trainer. A ladder that leaves the
+ * doubles (a big multiplier over many steps) ends the sweep there, as done. */
 int runner_start(struct runner *r, struct trainer *t, const struct lrf_config *cfg, struct lrf_error *err);
 /* Ask the thread to stop, cancel a blocking step, and join it. Idempotent. */
 void runner_stop(struct runner *r);
@@ -80,7 +82,8 @@ void runner_free(struct runner *r);
 void runner_pause(struct runner *r, bool paused);
 /* From the last recorded point on, grow by factor m (> 1). */
 void runner_set_multiplier(struct runner *r, double m);
-/* Move the end of the sweep to n points (>= 2); a finished sweep resumes if n grows past it. */
+/* Move the end of the sweep to n points (>= 2, and never before the point in flight); a
+ * finished sweep resumes if n grows past it. */
 void runner_set_iterations(struct runner *r, long n);
 void runner_set_pace(struct runner *r, long ms);
 /* Reset the trainer and start a new sweep with the current settings. */

@@ -5,7 +5,7 @@
 # importable by /usr/bin/python3.
 . "$(dirname "$0")/lib.sh"
 export PYTHONDONTWRITEBYTECODE=1
-S=$top_srcdir
+S=$(cd "$top_srcdir" && pwd) # absolute: the process checks below match this checkout only
 PY=${LRFIND_TEST_PYTHON:-python3}
 LOGREG="trainer.command=[$PY, $S/examples/python/logreg.py, --seed, \"0\"]"
 FAST="--set sweep.pace_ms=0"
@@ -26,8 +26,8 @@ fault() { # fault NAME SCRIPT MESSAGE
         --set "trainer.kind=exec" --set "trainer.command=[$PY, $S/tests/trainers/$2]" \
         --set trainer.connect_timeout_s=5 --set trainer.step_timeout_s=2 -o f.csv
     check "fault $1: says '$3'" contains "$TMP/err" "$3"
-        # [t]: the pattern must not match the shell that runs pgrep
-    check "fault $1: no trainer process left" sh -c "! pgrep -f '[t]ests/trainers/$2' >/dev/null"
+    # [/]: the pattern must not match the shell that runs pgrep
+    check "fault $1: no trainer process left" sh -c "! pgrep -f '[/]${S#/}/tests/trainers/$2' >/dev/null"
 }
 fault dies dies_mid_sweep.py "exited with status 5"
 check "fault dies: the 3 points before it are saved" sh -c "[ \$(grep -c '^[0-9]' f.csv) -eq 3 ]"
@@ -85,7 +85,7 @@ if [ "${LRFIND_TEST_TORCH:-1}" != 0 ] && "$TPY" -c "import torch" 2>/dev/null; t
     check "ddp: 30 points" sh -c "[ \$(grep -c '^[0-9]' ddp.csv) -eq 30 ]"
     check "ddp: a valley suggestion" contains ddp.json '"valley": {"lr"'
     check "ddp: the ranks agree" contains lrfind-trainer.log "ranks agree"
-    check "ddp: no rank left" sh -c "! pgrep -f '[e]xamples/pytorch/ddp.py' >/dev/null"
+    check "ddp: no rank left" sh -c "! pgrep -f '[/]${S#/}/examples/pytorch/ddp.py' >/dev/null"
 else
     echo "# SKIP: /usr/bin/python3 cannot import torch; the PyTorch examples are not run"
 fi
