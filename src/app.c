@@ -67,7 +67,7 @@ int app_save(const struct app *a, const struct sweep *sw, const struct result *r
     return rc;
 }
 
-void app_print_pick(const struct app *a, const struct result *r)
+void app_print_result(const struct app *a, const struct result *r)
 {
     if (a->format == RESULT_TEXT) {
         if (r->has_pick) {

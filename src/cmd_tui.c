@@ -388,15 +388,16 @@ static int finish(struct session *s, const struct sweep *sw, double wall, bool t
     int save = app_save(a, sw, &res, &err);
     if (save != 0)
         fprintf(stderr, "lrfind: %s\n", lrf_error_format(&err, msg, sizeof msg));
+    int code = trainer_failed ? EXIT_TRAINER : EXIT_NO_PICK;
     if (s->outcome > 128) {
         fprintf(stderr, "lrfind: interrupted by signal %d\n", s->outcome - 128);
-        return s->outcome;
+        code = s->outcome;
+    } else if (picked) {
+        code = save == 0 ? EXIT_PICKED : EXIT_USAGE;
     }
-    if (picked) {
-        app_print_pick(a, &res);
-        return save == 0 ? EXIT_PICKED : EXIT_USAGE;
-    }
-    return trainer_failed ? EXIT_TRAINER : EXIT_NO_PICK;
+    if (code == EXIT_PICKED || a->format != RESULT_TEXT)
+        app_print_result(a, &res);
+    return code;
 }
 
 static int session_open(struct session *s, struct app *a)

@@ -164,6 +164,8 @@ static void print_json(FILE *fp, const struct result *r)
             json_write_string(fp, r->pick_source);
         }
         fputc('}', fp);
+    } else {
+        fputs(", \"pick\": null", fp);
     }
     if (r->trainer_name != NULL) {
         fputs(", \"trainer\": {\"name\": ", fp);
@@ -227,6 +229,8 @@ static void print_yaml(FILE *fp, const struct result *r)
             json_write_string(fp, r->pick_source);
             fputc('\n', fp);
         }
+    } else {
+        fputs("pick: null\n", fp);
     }
     if (r->trainer_name != NULL) {
         fputs("trainer:\n  name: ", fp);

@@ -350,7 +350,7 @@ static void test_json_known(void **state)
     r.steps_per_s = 250;
     s = print_result(&r, RESULT_JSON);
     assert_string_equal(s, "{\"points\": 96, \"stop\": {\"reason\": \"running\", \"index\": null}, \"window\": [10, 91], "
-                           "\"suggestions\": {}, \"wall_s\": 0, \"steps_per_s\": 250}");
+                           "\"suggestions\": {}, \"pick\": null, \"wall_s\": 0, \"steps_per_s\": 250}");
     assert_true(json_valid(s));
     free(s);
 
@@ -489,6 +489,14 @@ static void test_yaml(void **state)
     yaml_load(s, &doc);
     assert_string_equal(yaml_scalar(&doc, "suggestions.valley.lr"), ".nan");
     assert_string_equal(yaml_scalar(&doc, "pick.lr"), ".inf");
+    yaml_document_delete(&doc);
+    free(s);
+
+    /* No pick: the key is there, null, so that readers need not test for it. */
+    r.has_pick = false;
+    s = print_result(&r, RESULT_YAML);
+    yaml_load(s, &doc);
+    assert_string_equal(yaml_scalar(&doc, "pick"), "null");
     yaml_document_delete(&doc);
     free(s);
 }

@@ -33,8 +33,9 @@ void app_result(const struct app *a, const struct sweep *sw, double pick_lr, con
                 double wall_s, struct result *r);
 /* Save -o and --result when set (atomically). Returns 0, or -1 with the first error in err. */
 int app_save(const struct app *a, const struct sweep *sw, const struct result *r, struct lrf_error *err);
-/* Print the pick on stdout: a bare number, or the whole result (--format json|yaml). */
-void app_print_pick(const struct app *a, const struct result *r);
+/* Print on stdout the pick as a bare number (text: only when r has a pick), or the whole
+ * result (--format json|yaml; "pick": null without one). */
+void app_print_result(const struct app *a, const struct result *r);
 
 /* Commands. Each returns an exit code. */
 int cmd_batch(struct app *a);

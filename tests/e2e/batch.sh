@@ -33,6 +33,9 @@ check "another seed gives another sweep" sh -c "! cmp -s a.csv c.csv"
 # --format json prints the whole result.
 expect_exit 0 "batch json" "$LRFIND" --batch $FAST --format json
 check "json result on stdout" contains "$TMP/out" '"suggestions"'
+# ...also without a pick (exit 1), with "pick": null.
+expect_exit 1 "batch json, no pick" "$LRFIND" --batch $FAST --set sweep.iterations=10 --set sweep.pick=slide --format json
+check "json without a pick: the whole result, pick null" contains "$TMP/out" '"pick": null'
 
 # Config errors name file:line:column.
 printf 'sweep:\n  start_lr: 1e-7\n  itrations: 100\n' > bad.yaml
