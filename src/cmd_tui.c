@@ -444,6 +444,7 @@ int cmd_tui(struct app *a)
     so.skip_start = a->cfg.sweep.skip_start;
     so.skip_end = (size_t)a->cfg.sweep.skip_end;
     tui_model_init(&s.m, true, a->cfg.sweep.suggest, &so);
+    s.m.pick_method = a->cfg.sweep.pick;
     struct sweep empty;
     sweep_init(&empty, a->cfg.sweep.smoothing, a->cfg.sweep.stop_factor, (size_t)a->cfg.sweep.iterations);
     tui_model_add(&s.m, &empty, NULL, a->cfg.sweep.iterations);
@@ -483,6 +484,7 @@ int cmd_view(struct app *a, int nfiles, char **files)
     }
     struct suggest_opts so = suggest_opts_default();
     tui_model_init(&s.m, false, (1u << SUGGEST_COUNT) - 1, &so);
+    s.m.pick_method = a->cfg.sweep.pick;
     for (int k = 0; k < nfiles; k++)
         tui_model_add(&s.m, &ls[k].sweep, ls[k].path, (long)ls[k].sweep.n_planned);
     const struct suggestion *v = &s.m.s[0].sugg[SUGGEST_VALLEY];

@@ -155,6 +155,11 @@ static void draw_cursor(struct grid *g, struct rect r, const struct tui_model *m
     panel_title(g, r, "cursor", ascii);
     if (m->n == 0 || m->cursor < 0 || m->cursor >= (long)m->s[0].sweep.len) {
         panel_text(g, r, 1, 1, "arrows, 1-4, Tab", ROLE_DIM);
+        if (m->n > 0 && m->s[0].sugg[m->pick_method].ok) {
+            char b[48];
+            snprintf(b, sizeof b, "Enter picks %s", suggest_name((enum suggest_method)m->pick_method));
+            panel_text(g, r, 1, 2, b, ROLE_DIM);
+        }
         return;
     }
     const struct sweep *sw = &m->s[0].sweep;
@@ -224,7 +229,7 @@ static const char *const help_text[] = {
     "space p  pause/resume      +/-  multiplier     [/]  iterations",
     "<-/-> h l  move cursor     H L PgUp PgDn  faster     Home End",
     "1-4  valley slide minimum steep      Tab  next suggestion",
-    "Enter  pick the rate under the cursor, print it and exit",
+    "Enter  pick the rate under the cursor (none yet: sweep.pick)",
     "r  restart (the old curve stays)   < >  slower/faster steps",
     "s  save sweep and result   w  write settings into the config",
     "t  trainer log             q Esc  quit without a pick",

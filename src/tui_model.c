@@ -19,6 +19,7 @@ void tui_model_init(struct tui_model *m, bool live, unsigned methods, const stru
     m->selected = -1;
     m->max_overlays = 4;
     m->pick_lr = -1;
+    m->pick_method = SUGGEST_VALLEY;
 }
 
 void tui_model_free(struct tui_model *m)
@@ -253,7 +254,14 @@ unsigned tui_model_key(struct tui_model *m, uint32_t key)
         return jump(m, -1);
     case TK_ENTER:
         if (m->cursor < 0 || m->cursor >= n) {
-            tui_model_message(m, "move the cursor to a point first (arrows, 1-4 or Tab)");
+            /* no cursor yet: the suggestion --batch would print, once there is one */
+            if (n > 0 && m->s[0].sugg[m->pick_method].ok) {
+                m->pick_lr = m->s[0].sugg[m->pick_method].lr;
+                m->pick_source = suggest_name((enum suggest_method)m->pick_method);
+                return TUI_PICK;
+            }
+            tui_model_message(m, "no %s suggestion yet: move the cursor to a point (arrows, 1-4 or Tab)",
+                              suggest_name((enum suggest_method)m->pick_method));
             return TUI_REDRAW;
         }
         /* on a suggestion, its rate (minimum: the argmin's rate / 10); else the point's */

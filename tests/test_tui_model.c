@@ -81,9 +81,26 @@ static void test_enter_without_cursor(void **state)
 {
     struct tui_model m;
     make(&m, true);
+    /* no suggestion yet: a message, no pick */
+    tui_model_restart(&m, "earlier");
     unsigned a = tui_model_key(&m, TK_ENTER);
     assert_false(a & TUI_PICK);
-    assert_true(strlen(m.message) > 0);
+    assert_non_null(strstr(m.message, "no valley suggestion yet"));
+    tui_model_free(&m);
+    /* with suggestions: the sweep.pick one, as --batch would print */
+    make(&m, true);
+    assert_true(m.cursor < 0);
+    a = tui_model_key(&m, TK_ENTER);
+    assert_true(a & TUI_PICK);
+    assert_true(m.pick_lr == m.s[0].sweep.lr[6]);
+    assert_string_equal(m.pick_source, "valley");
+    tui_model_free(&m);
+    make(&m, true);
+    m.pick_method = SUGGEST_MINIMUM;
+    a = tui_model_key(&m, TK_ENTER);
+    assert_true(a & TUI_PICK);
+    assert_true(m.pick_lr == m.s[0].sweep.lr[13] / 10);
+    assert_string_equal(m.pick_source, "minimum");
     tui_model_free(&m);
 }
 

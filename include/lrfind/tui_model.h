@@ -60,6 +60,7 @@ struct tui_model {
     bool ladder_changed;     /* the user changed the multiplier or the iterations */
     bool mult_changed;       /* the user changed the multiplier */
     long iterations, pace_ms;
+    int pick_method;         /* what Enter picks with no cursor (sweep.pick; valley) */
     double pick_lr;          /* TUI_PICK */
     const char *pick_source; /* "cursor", or the suggestion's name when the cursor sits on it */
     struct tui_request req;
