@@ -10,7 +10,9 @@
 
 #include "lrfind/app.h"
 #include "lrfind/csv.h"
+#include "lrfind/signals.h"
 #include "lrfind/suggest.h"
+#include "lrfind/trainer.h"
 
 void app_resolve_ui(struct app *a, int tty_fd)
 {
@@ -82,4 +84,35 @@ void app_print_result(const struct app *a, const struct result *r)
             putchar('\n');
     }
     fflush(stdout);
+}
+
+int app_open_trainer(const struct app *a, struct trainer *t, struct lrf_error *err)
+{
+    /* Ctrl-C, SIGTERM or SIGHUP during a slow start (connect_timeout_s) end the wait. */
+    if (trainer_open(t, &a->cfg, signals_fd(), err) == 0) {
+        t->cancel_fd = -1; /* the runner brings its own for the steps */
+        return 0;
+    }
+    int sig = signals_caught(), code;
+    if (sig != 0) {
+        lrf_error_set(err, NULL, 0, 0, "interrupted by signal %d while the trainer started", sig);
+        code = 128 + sig;
+    } else {
+        /* the built-in trainer fails on bad data (2); an external one failed to start (3) */
+        code = a->cfg.trainer.kind == TRAINER_EXEC ? EXIT_TRAINER : EXIT_USAGE;
+    }
+    /* Whatever the exit, -o and --result are written: here a sweep of no points. */
+    struct sweep sw;
+    sweep_init(&sw, a->cfg.sweep.smoothing, a->cfg.sweep.stop_factor, (size_t)a->cfg.sweep.iterations);
+    sweep_stop(&sw, sig != 0 ? STOP_INTERRUPTED : STOP_TRAINER);
+    struct result res;
+    app_result(a, &sw, -1, NULL, -1, &res);
+    struct lrf_error e2;
+    lrf_error_clear(&e2);
+    if (app_save(a, &sw, &res, &e2) != 0) {
+        char msg[600];
+        fprintf(stderr, "lrfind: %s\n", lrf_error_format(&e2, msg, sizeof msg));
+    }
+    sweep_free(&sw);
+    return code;
 }

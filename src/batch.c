@@ -48,10 +48,10 @@ int cmd_batch(struct app *a)
     char msg[1024];
     lrf_error_clear(&err);
     struct trainer t;
-    if (trainer_open(&t, &a->cfg, -1, &err) != 0) {
+    int code = app_open_trainer(a, &t, &err);
+    if (code != 0) {
         fprintf(stderr, "lrfind: %s\n", lrf_error_format(&err, msg, sizeof msg));
-        /* the built-in trainer fails on bad data (2); an external one failed to start (3) */
-        return a->cfg.trainer.kind == TRAINER_EXEC ? EXIT_TRAINER : EXIT_USAGE;
+        return code;
     }
     struct runner r;
     if (runner_start(&r, &t, &a->cfg, &err) != 0) {
@@ -98,7 +98,6 @@ int cmd_batch(struct app *a)
         sweep_stop(&sw, STOP_INTERRUPTED);
     }
 
-    int code;
     struct result res;
     app_result(a, &sw, -1, NULL, clock_frozen() ? -1 : wall, &res);
     res.trainer_name = t.name[0] ? t.name : NULL;

@@ -426,10 +426,11 @@ int cmd_tui(struct app *a)
         return EXIT_USAGE;
     struct trainer t;
     struct runner r;
-    if (trainer_open(&t, &a->cfg, -1, &err) != 0) {
+    int code = app_open_trainer(a, &t, &err);
+    if (code != 0) {
         tui_close(&s.tui);
         fprintf(stderr, "lrfind: %s\n", lrf_error_format(&err, msg, sizeof msg));
-        return a->cfg.trainer.kind == TRAINER_EXEC ? EXIT_TRAINER : EXIT_USAGE;
+        return code;
     }
     if (runner_start(&r, &t, &a->cfg, &err) != 0) {
         tui_close(&s.tui);
@@ -464,7 +465,7 @@ int cmd_tui(struct app *a)
         fprintf(stderr, "lrfind: trainer failed: %s\n", lrf_error_format(&s.rv.err, msg, sizeof msg));
     /* the sweep's settings as they were changed live, for the saved files */
     a->cfg.sweep.iterations = s.rv.iterations;
-    int code = finish(&s, &s.m.s[0].sweep, clock_frozen() ? -1 : clock_now() - t0, failed);
+    code = finish(&s, &s.m.s[0].sweep, clock_frozen() ? -1 : clock_now() - t0, failed);
     tui_model_free(&s.m);
     grid_free(&s.screen);
     runner_free(&r);

@@ -37,6 +37,12 @@ int app_save(const struct app *a, const struct sweep *sw, const struct result *r
  * result (--format json|yaml; "pick": null without one). */
 void app_print_result(const struct app *a, const struct result *r);
 
+struct trainer;
+/* Open the configured trainer; a caught signal cancels an external trainer's start. Returns 0,
+ * or the exit code with err set (128+signal; 3: an external trainer did not start; 2: the
+ * built-in trainer's data is bad), after saving -o and --result (a sweep of no points). */
+int app_open_trainer(const struct app *a, struct trainer *t, struct lrf_error *err);
+
 /* Commands. Each returns an exit code. */
 int cmd_batch(struct app *a);
 int cmd_tui(struct app *a);

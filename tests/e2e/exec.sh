@@ -41,6 +41,21 @@ fault before-hello exit_before_hello.py "before saying hello"
 expect_exit 3 "fault: command not found" "$LRFIND" --batch $FAST --set trainer.kind=exec \
     --set "trainer.command=[no-such-trainer-xyz]"
 check "command not found: says so" contains "$TMP/err" "not found"
+# A signal while the trainer starts (it connects but never says hello) ends the wait at once.
+rm -f h.csv
+"$LRFIND" --batch $FAST --set trainer.kind=exec --set "trainer.command=[$PY, $S/tests/trainers/no_hello.py]" \
+    --set trainer.connect_timeout_s=60 -o h.csv >/dev/null 2>"$TMP/err" </dev/null &
+pid=$!
+sleep 1.5
+start=$(date +%s)
+kill -TERM $pid
+wait $pid
+got=$?
+check "SIGTERM during the handshake: exit 143 (got $got)" [ "$got" -eq 143 ]
+check "SIGTERM during the handshake: at once" [ $(( $(date +%s) - start )) -le 5 ]
+check "SIGTERM during the handshake: says so" contains "$TMP/err" "interrupted by signal 15"
+check "SIGTERM during the handshake: the (empty) sweep is saved" grep -q '^iter,lr,loss' h.csv
+check "SIGTERM during the handshake: no trainer left" sh -c "sleep 0.5; ! pgrep -f '[/]${S#/}/tests/trainers/no_hello.py' >/dev/null"
 
 # 3. In the TUI: pause and resume, restart (reset sent, the same sweep again).
 if command -v tmux >/dev/null; then
