@@ -80,6 +80,32 @@ struct session {
 };
 
 /* The status panel's state line from the runner's view. */
+/* The settings changed live go into the config that the saved files describe (the meta line,
+ * the result's settings) and into the live series' window N. */
+static void sync_settings(struct session *s)
+{
+    const struct runner_view *v = &s->rv;
+    struct lrf_config *c = &s->a->cfg;
+    if (v->iterations >= 2 && v->iterations != c->sweep.iterations) {
+        long old_n = c->sweep.iterations;
+        c->sweep.iterations = v->iterations;
+        s->m.s[0].n_configured = v->iterations;
+        tui_model_suggest(&s->m, 0);
+        /* a range ladder keeps its factor: its end moves with N */
+        if (c->sweep.end_lr > 0 && c->sweep.mode == SCHED_EXPONENTIAL && !s->m.mult_changed)
+            c->sweep.end_lr = c->sweep.start_lr * pow(v->multiplier, (double)v->iterations);
+        else if (c->sweep.end_lr > 0 && c->sweep.mode == SCHED_LINEAR && !s->m.mult_changed)
+            c->sweep.end_lr = c->sweep.start_lr + (c->sweep.end_lr - c->sweep.start_lr) *
+                                                      (double)v->iterations / (double)old_n;
+    }
+    if (s->m.mult_changed && v->multiplier > 1) {
+        /* re-anchored: the factor now in use describes the ladder from here on */
+        c->sweep.mode = SCHED_EXPONENTIAL;
+        c->sweep.multiplier = v->multiplier;
+        c->sweep.end_lr = 0;
+    }
+}
+
 static void live_status(struct session *s, struct tui_frame *f)
 {
     const struct runner_view *v = &s->rv;
@@ -126,6 +152,7 @@ static void live_status(struct session *s, struct tui_frame *f)
                                      (double)(v->iterations - (long)sw->len - 1)));
     if (!(f->x_hi > f->x_lo))
         f->x_hi = f->x_lo + 1;
+    sync_settings(s);
     s->m.multiplier = v->multiplier;
     s->m.iterations = v->iterations;
     s->m.pace_ms = v->pace_ms;
@@ -463,8 +490,7 @@ int cmd_tui(struct app *a)
     bool failed = s.m.s[0].sweep.stop == STOP_TRAINER;
     if (failed)
         fprintf(stderr, "lrfind: trainer failed: %s\n", lrf_error_format(&s.rv.err, msg, sizeof msg));
-    /* the sweep's settings as they were changed live, for the saved files */
-    a->cfg.sweep.iterations = s.rv.iterations;
+    sync_settings(&s); /* the sweep's settings as they were changed live, for the saved files */
     code = finish(&s, &s.m.s[0].sweep, clock_frozen() ? -1 : clock_now() - t0, failed);
     tui_model_free(&s.m);
     grid_free(&s.screen);
@@ -483,14 +509,19 @@ int cmd_view(struct app *a, int nfiles, char **files)
         files_free(ls, nfiles);
         return EXIT_USAGE;
     }
-    struct suggest_opts so = suggest_opts_default();
-    tui_model_init(&s.m, false, (1u << SUGGEST_COUNT) - 1, &so);
+    unsigned methods = config_given(&a->cfg, "sweep.suggest") ? a->cfg.sweep.suggest : (1u << SUGGEST_COUNT) - 1;
+    tui_model_init(&s.m, false, methods, &ls[0].so);
     s.m.pick_method = a->cfg.sweep.pick;
-    for (int k = 0; k < nfiles; k++)
-        tui_model_add(&s.m, &ls[k].sweep, ls[k].path, (long)ls[k].sweep.n_planned);
-    const struct suggestion *v = &s.m.s[0].sugg[SUGGEST_VALLEY];
+    for (int k = 0; k < nfiles; k++) {
+        long i = tui_model_add(&s.m, &ls[k].sweep, ls[k].path, (long)ls[k].sweep.n_planned);
+        if (i >= 0) { /* each file's own window (its meta line's skip_start, skip_end) */
+            memcpy(s.m.s[i].sugg, ls[k].sugg, sizeof ls[k].sugg);
+            memcpy(s.m.s[i].window, ls[k].window, sizeof ls[k].window);
+        }
+    }
+    const struct suggestion *v = &s.m.s[0].sugg[s.m.pick_method];
     s.m.cursor = v->ok ? (long)v->index : (long)s.m.s[0].sweep.len - 1;
-    s.m.selected = v->ok ? SUGGEST_VALLEY : -1;
+    s.m.selected = v->ok ? s.m.pick_method : -1;
 
     loop(&s);
 

@@ -1241,6 +1241,12 @@ void config_emit_yaml(const struct lrf_config *cfg, FILE *fp, int indent)
     emit(cfg, fp, false, indent);
 }
 
+bool config_given(const struct lrf_config *cfg, const char *path)
+{
+    int ki = key_index(path);
+    return ki >= 0 && cfg->origin[ki].src != 0;
+}
+
 int config_meta_line(const struct lrf_config *cfg, char *buf, size_t size)
 {
     char *text = NULL;
@@ -1251,15 +1257,27 @@ int config_meta_line(const struct lrf_config *cfg, char *buf, size_t size)
             buf[0] = '\0';
         return -1;
     }
+    /* DESIGN.md's order first (start_lr end_lr iterations smoothing trainer), then the rest in
+     * the order of the key table. */
+    static const char *const lead[] = {"start_lr", "end_lr", "multiplier", "iterations", "smoothing",
+                                       "trainer"};
+    const size_t nlead = sizeof lead / sizeof lead[0];
     bool first = true;
-    for (size_t i = 0; i < config_nkeys; i++) {
-        const struct config_key *k = &config_keys[i];
-        if (k->meta == NULL ||
-            (k->type == CT_DOUBLE && (k->flags & CK_NULL) && *(const double *)cfield(cfg, k) == 0))
-            continue;
-        fprintf(fp, "%s%s=", first ? "" : " ", k->meta);
-        emit_value(fp, cfg, k, false);
-        first = false;
+    for (size_t pass = 0; pass <= nlead; pass++) {
+        for (size_t i = 0; i < config_nkeys; i++) {
+            const struct config_key *k = &config_keys[i];
+            if (k->meta == NULL ||
+                (k->type == CT_DOUBLE && (k->flags & CK_NULL) && *(const double *)cfield(cfg, k) == 0))
+                continue;
+            bool is_lead = false;
+            for (size_t j = 0; j < nlead; j++)
+                is_lead = is_lead || strcmp(k->meta, lead[j]) == 0;
+            if (pass < nlead ? strcmp(k->meta, lead[pass]) != 0 : is_lead)
+                continue;
+            fprintf(fp, "%s%s=", first ? "" : " ", k->meta);
+            emit_value(fp, cfg, k, false);
+            first = false;
+        }
     }
     fclose(fp);
     int rc = text != NULL && len < size ? 0 : -1;

@@ -325,6 +325,21 @@ static int parse_meta(const struct scan *s, struct sweep_file *out, struct lrf_e
                 vlen = sizeof out->trainer - 1;
             memcpy(out->trainer, vb, vlen);
             out->trainer[vlen] = '\0';
+        } else if ((klen == 10 && memcmp(key, "skip_start", 10) == 0) ||
+                   (klen == 8 && memcmp(key, "skip_end", 8) == 0)) {
+            long *dst = klen == 10 ? &out->skip_start : &out->skip_end;
+            double v;
+            if (klen == 10 && vlen == 4 && memcmp(vb, "auto", 4) == 0) {
+                *dst = -1;
+                continue;
+            }
+            if (cell_number(s, &c, klen == 10 ? "skip_start" : "skip_end", false, &v, err) != 0)
+                return -1;
+            if (!(v >= 0 && v <= 1e15 && v == floor(v)))
+                return lrf_error_set(err, s->name, s->lineno, col_of(s, vb),
+                                     "%.*s must be a whole number >= 0, not `%.*s`", (int)klen, key,
+                                     (int)(vlen > 40 ? 40 : vlen), vb);
+            *dst = (long)v;
         } else if (klen == 10 && memcmp(key, "iterations", 10) == 0) {
             double v;
             if (cell_number(s, &c, "iterations", false, &v, err) != 0)
@@ -489,6 +504,7 @@ int csv_read_buffer(const char *name, const char *text, size_t len, struct sweep
 {
     memset(out, 0, sizeof *out);
     out->iterations = -1;
+    out->skip_start = out->skip_end = -2;
     out->start_lr = out->end_lr = out->multiplier = out->smoothing = out->stop_factor = (double)NAN;
     out->path = strdup(name);
     if (out->path == NULL)

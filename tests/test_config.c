@@ -198,8 +198,9 @@ static void test_defaults(void **state)
     char meta[256];
     assert_int_equal(config_meta_line(&c, meta, sizeof meta), 0);
     assert_string_equal(meta,
-                        "start_lr=1e-07 end_lr=10 iterations=100 mode=exponential smoothing=0.98 "
-                        "stop_factor=4 trainer=builtin seed=42");
+                        "start_lr=1e-07 end_lr=10 iterations=100 smoothing=0.98 trainer=builtin "
+                        "mode=exponential stop_factor=4 skip_start=auto skip_end=5 seed=42");
+    assert_false(config_given(&c, "sweep.smoothing"));
     assert_int_equal(config_meta_line(&c, meta, 20), -1);
     assert_int_equal(strlen(meta), 19);
     config_free(&c);
@@ -316,8 +317,11 @@ static void test_end_lr_multiplier(void **state)
     char meta[256];
     config_meta_line(&c, meta, sizeof meta);
     assert_string_equal(
-        meta, "start_lr=1e-07 multiplier=1.3 iterations=100 mode=exponential smoothing=0.98 "
-              "stop_factor=4 trainer=builtin seed=42");
+        meta, "start_lr=1e-07 multiplier=1.3 iterations=100 smoothing=0.98 trainer=builtin "
+              "mode=exponential stop_factor=4 skip_start=auto skip_end=5 seed=42");
+    assert_true(config_given(&c, "sweep.multiplier"));
+    assert_false(config_given(&c, "sweep.iterations"));
+    assert_false(config_given(&c, "sweep.no_such_key"));
     /* File multiplier + --set end_lr: both given explicitly. */
     assert_int_equal(config_set(&c, "sweep.end_lr=5", &err), 0);
     assert_int_equal(config_validate(&c, &err), -1);

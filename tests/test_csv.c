@@ -120,6 +120,16 @@ static void test_meta(void **state)
     assert_true(f.start_lr == 1e-07 && f.end_lr == 10 && f.multiplier == 1.5);
     assert_true(f.smoothing == 0.98 && f.stop_factor == 4);
     assert_string_equal(f.trainer, "python train.py");
+    assert_int_equal(f.skip_start, -2); /* absent */
+    assert_int_equal(f.skip_end, -2);
+    sweep_file_free(&f);
+    assert_int_equal(parse("# lrfind 1 skip_start=auto skip_end=0\nlr,loss\n1,2\n", &f, &err), 0);
+    assert_int_equal(f.skip_start, -1);
+    assert_int_equal(f.skip_end, 0);
+    sweep_file_free(&f);
+    assert_int_equal(parse("# lrfind 1 skip_start=3 skip_end=7\nlr,loss\n1,2\n", &f, &err), 0);
+    assert_int_equal(f.skip_start, 3);
+    assert_int_equal(f.skip_end, 7);
     sweep_file_free(&f);
 
     /* Only on the first line (after a BOM), otherwise a plain comment. */
@@ -191,6 +201,8 @@ static void test_errors(void **state)
         { "# lrfind 1 iterations=2.5\nlr,loss\n1,2\n", 1, 23, "iterations must be a whole number" },
         { "# lrfind 1 iterations=0\nlr,loss\n1,2\n", 1, 23, "iterations must be a whole number" },
         { "# lrfind 1 start_lr=1e-7x\nlr,loss\n1,2\n", 1, 21, "start_lr cell `1e-7x`" },
+        { "# lrfind 1 skip_end=-1\nlr,loss\n1,2\n", 1, 21, "skip_end must be a whole number >= 0" },
+        { "# lrfind 1 skip_start=many\nlr,loss\n1,2\n", 1, 23, "skip_start cell `many` is not a number" },
         { "\xEF\xBB\xBFlr,LR\n", 1, 4, "duplicate column" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

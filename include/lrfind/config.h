@@ -175,10 +175,14 @@ void config_free(struct lrf_config *cfg);
 /* The nearest valid key to a misspelt one (edit distance), or NULL. */
 const char *config_nearest_key(const char *path);
 /* The sweep settings, one "key=value" per setting separated by spaces (for the CSV meta line):
- * the keys whose table entry has a meta name, e.g. "start_lr=1e-07 end_lr=10 iterations=100
- * mode=exponential smoothing=0.98 stop_factor=4 trainer=builtin seed=42" (a null end_lr or
- * multiplier is left out). 0, or -1 when it did not fit (buf then holds a truncated line). */
+ * the keys whose table entry has a meta name, DESIGN.md's first, e.g. "start_lr=1e-07 end_lr=10
+ * iterations=100 smoothing=0.98 trainer=builtin mode=exponential stop_factor=4 skip_start=auto
+ * skip_end=5 seed=42" (a null end_lr or multiplier is left out). 0, or -1 when it did not fit
+ * (buf then holds a truncated line). */
 int config_meta_line(const struct lrf_config *cfg, char *buf, size_t size);
+/* Was the key (e.g. "sweep.smoothing") given by a file or --set, rather than left at the
+ * built-in default? */
+bool config_given(const struct lrf_config *cfg, const char *path);
 /* Emit the settings used as a JSON object on one line (no newline) / as YAML lines with the
  * given indent (nested sections, flow lists); both read back with config_load_string. */
 void config_emit_json(const struct lrf_config *cfg, FILE *fp);

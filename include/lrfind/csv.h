@@ -22,6 +22,7 @@ struct sweep_file {
     double *smooth;    /* [n], NULL when the file has no smooth_loss column */
     /* From the "# lrfind 1 key=value ..." line when present, else -1 / NaN / "": */
     long iterations;
+    long skip_start, skip_end; /* -1: skip_start=auto; -2: absent */
     double start_lr, end_lr, multiplier, smoothing, stop_factor;
     char trainer[64];
 };

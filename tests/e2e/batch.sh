@@ -37,6 +37,24 @@ check "json result on stdout" contains "$TMP/out" '"suggestions"'
 expect_exit 1 "batch json, no pick" "$LRFIND" --batch $FAST --set sweep.iterations=10 --set sweep.pick=slide --format json
 check "json without a pick: the whole result, pick null" contains "$TMP/out" '"pick": null'
 
+# suggest takes the window from the file's meta line; -c and --set go over it.
+expect_exit 0 "batch without skips" "$LRFIND" --batch $FAST --set sweep.skip_start=0 --set sweep.skip_end=0 \
+    -o se.csv --result se.json
+check "meta line: DESIGN's keys first" grep -q '^# lrfind 1 start_lr=1e-07 end_lr=10 iterations=100 smoothing=0.98 trainer=builtin ' se.csv
+check "meta line: the window's settings" grep -q 'skip_start=0 skip_end=0' se.csv
+expect_exit 0 "suggest on it" "$LRFIND" suggest --format json se.csv
+check "suggest: the sweep's own window" contains "$TMP/out" '"window": [0, '
+check "suggest: the valley of the batch" sh -c "[ \"\$(grep -o '\"valley\": {[^}]*}' se.json)\" = \"\$(grep -o '\"valley\": {[^}]*}' '$TMP/out')\" ]"
+expect_exit 0 "suggest --set over the file" "$LRFIND" suggest --set sweep.skip_start=20 --format json se.csv
+check "suggest --set: the window starts at 20" contains "$TMP/out" '"window": [20, '
+expect_exit 0 "suggest --set sweep.suggest" "$LRFIND" suggest --set 'sweep.suggest=[valley]' --format json se.csv
+check "suggest --set sweep.suggest: valley only" sh -c "grep -q valley '$TMP/out' && ! grep -q steep '$TMP/out'"
+# A file with more rows than its iterations= (a sweep extended live) keeps every row.
+{ echo '# lrfind 1 iterations=5 stop_factor=0'; echo 'lr,loss'
+  awk 'BEGIN { for (i = 0; i < 40; i++) printf "%.17g,%.17g\n", 1e-6 * 1.3 ^ i, 2 + sin(i / 5) }'; } > long.csv
+expect_exit 0 "suggest: rows past iterations=" "$LRFIND" suggest --format json long.csv
+check "suggest: all 40 rows count" contains "$TMP/out" '"points": 40'
+
 # Config errors name file:line:column.
 printf 'sweep:\n  start_lr: 1e-7\n  itrations: 100\n' > bad.yaml
 expect_exit 2 "misspelt key" "$LRFIND" --batch -c bad.yaml

@@ -114,6 +114,19 @@ keys q
 check "restarts: quit exits 1" wait_for 5 rc_is restarts 1
 check "restarts: no sanitizer report" sh -c "! grep -q Sanitizer restarts.err"
 check "restarts: the saved sweep is the last one, complete" sh -c "[ \$(grep -c '^[0-9]' restarts.csv) = 30 ]"
+# More iterations mid-sweep: the saved file says so (iterations, the moved end_lr), and a replay
+# of it keeps every point and the window of the new N.
+start iters $ASCII --set sweep.pace_ms=20 --set sweep.iterations=20 --set sweep.stop_factor=0 -o iters.csv
+wait_for 10 sh -c "$T capture-pane -p -t lrf | grep -Eq ' [1-9]/20'" >/dev/null
+keys ]
+check "iterations: the sweep runs on to 30" wait_for 20 sh -c "$T capture-pane -p -t lrf | grep -q 'done after 30'"
+keys s
+wait_for 5 shows "saved iters.csv" >/dev/null
+keys q
+wait_for 5 rc_is iters 1 >/dev/null
+check "iterations: the meta line says 30" grep -q '^# lrfind 1 .*iterations=30 ' iters.csv
+check "iterations: end_lr moved with N (1e5)" sh -c "sed -n 's/.* end_lr=\([^ ]*\) .*/\1/p' iters.csv | awk '{ exit !(\$1 / 1e5 > 0.999999 && \$1 / 1e5 < 1.000001) }'"
+check "iterations: a replay keeps 30 points, window [3, 25)" sh -c "'$LRFIND' suggest --format json iters.csv | grep -q '\"points\": 30, .*\"window\": \[3, 25\]'"
 
 # 5. Ctrl-C with -o: exit 130 and a complete CSV.
 start sigint $ASCII --set sweep.pace_ms=50 --set sweep.stop_factor=0 -o sigint.csv
