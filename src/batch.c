@@ -30,8 +30,9 @@ static void progress(const struct runner_view *v, bool tty, int *last_decile)
             bar[k] = k < fill ? '#' : '.';
         bar[width] = '\0';
         double eta = v->it_per_s > 0 ? (double)(n - (long)i) / v->it_per_s : 0;
-        fprintf(stderr, "\r[%s] %zu/%ld  lr %.3g  loss %.4g  %.0f it/s  ETA %d:%02d \033[K", bar, i, n,
-                lr, sm, v->it_per_s, (int)eta / 60, (int)eta % 60);
+        long eta_s = eta < 1e9 ? (long)eta : 999999999L; /* no overflow on absurd ETAs */
+        fprintf(stderr, "\r[%s] %zu/%ld  lr %.3g  loss %.4g  %.0f it/s  ETA %ld:%02ld \033[K", bar, i, n,
+                lr, sm, v->it_per_s, eta_s / 60, eta_s % 60);
     } else if (n > 0) {
         int decile = (int)((double)i * 10 / (double)n);
         if (decile > *last_decile) {

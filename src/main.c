@@ -101,8 +101,9 @@ static int config_error(const struct lrf_error *err)
     return EXIT_USAGE;
 }
 
-/* Apply "--set" style assignments built from option values ("trainer.seed=7"). */
-static int set_key(struct app *a, const char *key, const char *value)
+/* Apply an option's value as "--set key=value" would (--seed 7: trainer.seed=7); errors name
+ * the option. */
+static int set_key(struct app *a, const char *option, const char *key, const char *value)
 {
     size_t n = strlen(key) + strlen(value) + 2;
     char *s = malloc(n);
@@ -113,8 +114,12 @@ static int set_key(struct app *a, const char *key, const char *value)
     lrf_error_clear(&err);
     int rc = config_set(&a->cfg, s, &err);
     free(s);
-    if (rc != 0)
+    if (rc != 0) {
+        /* name the option the user gave, not the --set it became */
+        snprintf(err.file, sizeof err.file, "%s", option);
+        err.line = err.column = 0;
         config_error(&err);
+    }
     return rc;
 }
 
@@ -217,7 +222,7 @@ int main(int argc, char **argv)
             code = config_error(&err);
             goto out;
         }
-    if (seed && set_key(&a, "trainer.seed", seed) != 0)
+    if (seed && set_key(&a, "--seed", "trainer.seed", seed) != 0)
         goto out;
     /* Paths are taken as they are, not as YAML. */
     if (output != NULL) {

@@ -19,6 +19,7 @@
 #endif
 
 #include "lrfind/nn.h"
+#include "lrfind/signals.h"
 
 /* ==== micro-kernels ========================================================================
  * A micro-kernel computes one MR x NR tile of C = A . B over kc steps of k:
@@ -380,17 +381,22 @@ struct nn_pool *nn_pool_create(int threads, struct lrf_error *err)
             return NULL;
         }
     }
+    /* The new threads inherit a mask that keeps the UI's signals away from them. */
+    sigset_t old;
+    signals_block_ui(&old);
     for (int t = 1; t < threads; t++) {
         p->args[t].p = p;
         p->args[t].tid = t;
         int rc = pthread_create(&p->th[t], NULL, pool_worker, &p->args[t]);
         if (rc != 0) {
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
             lrf_error_set(err, NULL, 0, 0, "cannot start a trainer thread: %s", strerror(rc));
             nn_pool_destroy(p);
             return NULL;
         }
         p->n = t + 1;
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     p->n = threads;
     return p;
 }

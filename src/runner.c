@@ -12,6 +12,7 @@
 #include "lrfind/clock.h"
 #include "lrfind/config.h"
 #include "lrfind/runner.h"
+#include "lrfind/signals.h"
 
 /* Real monotonic seconds, for pacing (never frozen). */
 static double mono_now(void)
@@ -206,16 +207,9 @@ int runner_start(struct runner *r, struct trainer *t, const struct lrf_config *c
     r->state = RUNNER_RUNNING;
     r->started_at = clock_now();
 
-    /* The thread inherits a mask that keeps the UI's signals away from it. */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigaddset(&block, SIGWINCH);
-    sigaddset(&block, SIGPIPE);
-    sigaddset(&block, SIGQUIT);
-    pthread_sigmask(SIG_BLOCK, &block, &old);
+    /* The new threads inherit a mask that keeps the UI's signals away from them. */
+    sigset_t old;
+    signals_block_ui(&old);
     int rc = pthread_create(&r->thread, NULL, runner_main, r);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,4 +57,14 @@ int signals_caught(void)
     while (sig_pipe[0] >= 0 && read(sig_pipe[0], buf, sizeof buf) > 0)
         ;
     return sig_first;
+}
+
+void signals_block_ui(sigset_t *old)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGPIPE, SIGQUIT};
+    sigset_t block;
+    sigemptyset(&block);
+    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+        sigaddset(&block, sigs[k]);
+    pthread_sigmask(SIG_BLOCK, &block, old);
 }

@@ -62,6 +62,8 @@ check "misspelt key: file:line:column" contains "$TMP/err" "bad.yaml:3:3"
 check "misspelt key: did you mean" contains "$TMP/err" "sweep.iterations"
 expect_exit 2 "bad --set" "$LRFIND" --batch --set sweep.iterations=1
 expect_exit 2 "missing config" "$LRFIND" --batch -c nonexistent.yaml
+expect_exit 2 "bad --seed" "$LRFIND" --batch --seed -1
+check "bad --seed: names the option" contains "$TMP/err" "--seed: trainer.seed"
 
 # Linear mode and a multiplier ladder.
 expect_exit 0 "multiplier ladder" "$LRFIND" --batch $FAST --set sweep.multiplier=1.3 \
