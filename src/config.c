@@ -691,18 +691,17 @@ static int apply(struct loader *ld, size_t ki, const struct config_node *v)
     case CT_LONG_LIST:
     case CT_ENUM_SET:
     case CT_ARGV: {
-        /* A list; a single scalar counts as a list of one, except for an argv. */
-        size_t n = v->kind == CN_SEQ ? v->n : 1;
-        const struct config_node *const *items =
-            v->kind == CN_SEQ ? (const struct config_node *const *)v->kids : &v;
+        /* A list, always (a bare scalar is a wrong type: hidden: 64 must read [64]). */
+        if (v->kind != CN_SEQ) {
+            describe(k, want, sizeof want);
+            return fail(ld, &v->start, "%s is %s (expected %s, in brackets: [...])", k->path,
+                        show(v, got, sizeof got), want);
+        }
+        size_t n = v->n;
+        const struct config_node *const *items = (const struct config_node *const *)v->kids;
         size_t max = k->type == CT_LONG_LIST ? CONFIG_MAX_HIDDEN
                      : k->type == CT_ARGV    ? CONFIG_MAX_ARGV
                                              : 64;
-        if (v->kind == CN_MAP || (k->type == CT_ARGV && v->kind != CN_SEQ)) {
-            describe(k, want, sizeof want);
-            return fail(ld, &v->start, "%s is %s (expected %s)", k->path, show(v, got, sizeof got),
-                        want);
-        }
         if (n > max)
             return fail(ld, &items[max]->start, "%s has more than %zu items", k->path, max);
         long list[CONFIG_MAX_HIDDEN];

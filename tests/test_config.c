@@ -292,9 +292,15 @@ static void test_values(void **state)
     assert_string_equal(c.output.sweep, "out.csv");
     assert_string_equal(c.output.result, "r.json");
     config_free(&c);
-    /* A single name counts as a list of one; [] is empty. */
+    /* A bare scalar is not a list (a wrong type); [] is empty. */
+    assert_int_equal(load(&c, "sweep: {suggest: minimum}\n", msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "t.yaml:1:18: sweep.suggest is"));
+    config_free(&c);
+    assert_int_equal(load(&c, "trainer:\n  model: {hidden: 64}\n", msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, ":2:19: trainer.model.hidden is"));
+    config_free(&c);
     assert_int_equal(
-        load(&c, "sweep: {suggest: minimum}\ntrainer: {model: {hidden: []}}\n", msg, sizeof msg),
+        load(&c, "sweep: {suggest: [minimum]}\ntrainer: {model: {hidden: []}}\n", msg, sizeof msg),
         0);
     assert_int_equal(c.sweep.suggest, 1u << SUGGEST_MINIMUM);
     assert_int_equal(c.trainer.model.n_hidden, 0);
@@ -433,7 +439,7 @@ static const struct bad bad_files[] = {
      "t.yaml:2:25: trainer.optimizer.nesterov: `maybe` is not a boolean (expected true or false)"},
     {"trainer: {command: python3 train.py}\n",
      "t.yaml:1:20: trainer.command is `python3 train.py` (expected a list of strings (the argv, "
-     "run without a shell))"},
+     "run without a shell), in brackets: [...])"},
     {"trainer: {command: [a, [b]]}\n", "t.yaml:1:24: trainer.command is a list (expected a list of "
                                        "strings (the argv, run without a shell))"},
     {"trainer: {log: \"\"}\n",
