@@ -98,8 +98,9 @@ int app_open_trainer(const struct app *a, struct trainer *t, struct lrf_error *e
         lrf_error_set(err, NULL, 0, 0, "interrupted by signal %d while the trainer started", sig);
         code = 128 + sig;
     } else {
-        /* the built-in trainer fails on bad data (2); an external one failed to start (3) */
-        code = a->cfg.trainer.kind == TRAINER_EXEC ? EXIT_TRAINER : EXIT_USAGE;
+        /* bad data or config names a file (2): the built-in trainer's data, the trainer log;
+         * else an external trainer failed to start (3) */
+        code = a->cfg.trainer.kind == TRAINER_EXEC && err->file[0] == '\0' ? EXIT_TRAINER : EXIT_USAGE;
     }
     /* Whatever the exit, -o and --result are written: here a sweep of no points. */
     struct sweep sw;

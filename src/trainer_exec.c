@@ -824,8 +824,8 @@ static int exec_init(struct trainer *t, const struct lrf_config *cfg, struct lrf
         if (x->logfd < 0) {
             int e = errno;
             exec_free(x);
-            return lrf_error_set(err, NULL, 0, 0,
-                                 "cannot write the trainer log '%s': %s (trainer.log)", log,
+            /* a file named: a config error (exit 2), not a trainer failure */
+            return lrf_error_set(err, log, 0, 0, "cannot write the trainer log: %s (trainer.log)",
                                  strerror(e));
         }
         snprintf(t->log_path, sizeof t->log_path, "%s", log);

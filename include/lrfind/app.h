@@ -39,8 +39,8 @@ void app_print_result(const struct app *a, const struct result *r);
 
 struct trainer;
 /* Open the configured trainer; a caught signal cancels an external trainer's start. Returns 0,
- * or the exit code with err set (128+signal; 3: an external trainer did not start; 2: the
- * built-in trainer's data is bad), after saving -o and --result (a sweep of no points). */
+ * or the exit code with err set (128+signal; 3: an external trainer did not start; 2: bad data
+ * or config, an error that names a file), after saving -o and --result (a sweep of no points). */
 int app_open_trainer(const struct app *a, struct trainer *t, struct lrf_error *err);
 
 /* Commands. Each returns an exit code. */

@@ -41,6 +41,9 @@ fault before-hello exit_before_hello.py "before saying hello"
 expect_exit 3 "fault: command not found" "$LRFIND" --batch $FAST --set trainer.kind=exec \
     --set "trainer.command=[no-such-trainer-xyz]"
 check "command not found: says so" contains "$TMP/err" "not found"
+expect_exit 2 "an unwritable trainer.log is a config error" "$LRFIND" --batch $FAST --set "$LOGREG" \
+    -c "$S/examples/python/logreg.yaml" --set trainer.log=/nonexistent/dir/log.txt
+check "unwritable trainer.log: names the file" contains "$TMP/err" "/nonexistent/dir/log.txt: cannot write the trainer log"
 # A signal while the trainer starts (it connects but never says hello) ends the wait at once.
 rm -f h.csv
 "$LRFIND" --batch $FAST --set trainer.kind=exec --set "trainer.command=[$PY, $S/tests/trainers/no_hello.py]" \
