@@ -80,199 +80,171 @@ static enum runner_state wait_state(struct runner *r, struct runner_view *v, enu
     return v->state;
 }
 
-static void start(struct runner *r, struct trainer *t, struct fake *f, struct lrf_config *cfg,
-                  struct runner_view *v, struct sweep *sw)
+/* One runner on the fake trainer, with its view; rig_init, adjust g->cfg, rig_start. */
+struct rig {
+    struct lrf_config cfg;
+    struct fake f;
+    struct runner r;
+    struct trainer t;
+    struct runner_view v;
+    struct sweep sw;
+};
+
+static void rig_init(struct rig *g, long n, struct fake f)
 {
-    memset(t, 0, sizeof *t);
-    t->ops = &fake_ops;
-    t->impl = f;
-    t->cancel_fd = -1;
+    memset(g, 0, sizeof *g);
+    setup_cfg(&g->cfg, n);
+    g->f = f;
+}
+
+static void rig_start(struct rig *g)
+{
+    g->t.ops = &fake_ops;
+    g->t.impl = &g->f;
+    g->t.cancel_fd = -1;
     struct lrf_error err;
-    assert_int_equal(runner_start(r, t, cfg, &err), 0);
-    sweep_init(sw, 0.98, 0, 0);
-    memset(v, 0, sizeof *v);
-    v->sweep = sw;
+    assert_int_equal(runner_start(&g->r, &g->t, &g->cfg, &err), 0);
+    sweep_init(&g->sw, 0.98, 0, 0);
+    g->v.sweep = &g->sw;
+}
+
+static void rig_free(struct rig *g)
+{
+    runner_free(&g->r);
+    sweep_free(&g->sw);
+    config_free(&g->cfg);
 }
 
 static void test_full_sweep(void **state)
 {
-    struct lrf_config cfg;
-    setup_cfg(&cfg, 50);
-    struct fake f = {0, 0, -1, -1, 0};
-    struct runner r;
-    struct trainer t;
-    struct runner_view v;
-    struct sweep sw;
-    start(&r, &t, &f, &cfg, &v, &sw);
-    assert_int_equal(wait_state(&r, &v, RUNNER_FINISHED), RUNNER_FINISHED);
-    assert_int_equal(sw.len, 50);
-    assert_int_equal(sw.stop, STOP_DONE);
-    for (size_t i = 0; i < sw.len; i++)
-        assert_true(sw.lr[i] == 1e-7 * pow(1e8, (double)i / 50)); /* fastai's ladder, bit for bit */
-    runner_free(&r);
-    sweep_free(&sw);
-    config_free(&cfg);
+    struct rig g;
+    rig_init(&g, 50, (struct fake){0, 0, -1, -1, 0});
+    rig_start(&g);
+    assert_int_equal(wait_state(&g.r, &g.v, RUNNER_FINISHED), RUNNER_FINISHED);
+    assert_int_equal(g.sw.len, 50);
+    assert_int_equal(g.sw.stop, STOP_DONE);
+    for (size_t i = 0; i < g.sw.len; i++)
+        assert_true(g.sw.lr[i] == 1e-7 * pow(1e8, (double)i / 50)); /* fastai's ladder, bit for bit */
+    rig_free(&g);
 }
 
 static void test_pause_multiplier_restart(void **state)
 {
-    struct lrf_config cfg;
-    setup_cfg(&cfg, 200);
-    struct fake f = {0, 0, -1, -1, 2000};
-    struct runner r;
-    struct trainer t;
-    struct runner_view v;
-    struct sweep sw;
-    start(&r, &t, &f, &cfg, &v, &sw);
-    while (v.sweep->len < 5)
-        pump(&r, &v);
-    runner_pause(&r, true);
-    wait_state(&r, &v, RUNNER_PAUSED);
-    while (v.in_flight)
-        pump(&r, &v); /* the step in flight lands */
-    size_t held = sw.len;
+    struct rig g;
+    rig_init(&g, 200, (struct fake){0, 0, -1, -1, 2000});
+    rig_start(&g);
+    while (g.v.sweep->len < 5)
+        pump(&g.r, &g.v);
+    runner_pause(&g.r, true);
+    wait_state(&g.r, &g.v, RUNNER_PAUSED);
+    while (g.v.in_flight)
+        pump(&g.r, &g.v); /* the step in flight lands */
+    size_t held = g.sw.len;
     usleep(30000);
-    wait_state(&r, &v, RUNNER_PAUSED);
-    assert_int_equal(sw.len, held); /* nothing while paused */
+    wait_state(&g.r, &g.v, RUNNER_PAUSED);
+    assert_int_equal(g.sw.len, held); /* nothing while paused */
 
     /* a new multiplier continues from the last rate */
-    runner_set_multiplier(&r, 1.5);
-    runner_pause(&r, false);
-    while (sw.len < held + 3)
-        pump(&r, &v);
+    runner_set_multiplier(&g.r, 1.5);
+    runner_pause(&g.r, false);
+    while (g.sw.len < held + 3)
+        pump(&g.r, &g.v);
     size_t k = held - 1;
-    assert_close(sw.lr[k + 1], sw.lr[k] * 1.5, 1e-12);
-    assert_close(sw.lr[k + 2], sw.lr[k] * 1.5 * 1.5, 1e-12);
+    assert_close(g.sw.lr[k + 1], g.sw.lr[k] * 1.5, 1e-12);
+    assert_close(g.sw.lr[k + 2], g.sw.lr[k] * 1.5 * 1.5, 1e-12);
 
     /* restart: the trainer is reset, a new sweep begins at start_lr with the new multiplier */
-    unsigned gen = v.generation;
-    runner_restart(&r);
-    while (v.generation == gen || sw.len < 3)
-        pump(&r, &v);
-    assert_int_equal(__atomic_load_n(&f.resets, __ATOMIC_SEQ_CST), 1);
-    assert_true(sw.lr[0] == 1e-7);
-    assert_close(sw.lr[1], 1.5e-7, 1e-12);
+    unsigned gen = g.v.generation;
+    runner_restart(&g.r);
+    while (g.v.generation == gen || g.sw.len < 3)
+        pump(&g.r, &g.v);
+    assert_int_equal(__atomic_load_n(&g.f.resets, __ATOMIC_SEQ_CST), 1);
+    assert_true(g.sw.lr[0] == 1e-7);
+    assert_close(g.sw.lr[1], 1.5e-7, 1e-12);
 
     /* fewer iterations than recorded: the sweep ends now */
-    runner_set_iterations(&r, 2);
-    assert_int_equal(wait_state(&r, &v, RUNNER_FINISHED), RUNNER_FINISHED);
-    runner_free(&r);
-    sweep_free(&sw);
-    config_free(&cfg);
+    runner_set_iterations(&g.r, 2);
+    assert_int_equal(wait_state(&g.r, &g.v, RUNNER_FINISHED), RUNNER_FINISHED);
+    rig_free(&g);
 }
 
 static void test_trainer_failure(void **state)
 {
-    struct lrf_config cfg;
-    setup_cfg(&cfg, 100);
-    struct fake f = {0, 0, 7, -1, 0};
-    struct runner r;
-    struct trainer t;
-    struct runner_view v;
-    struct sweep sw;
-    start(&r, &t, &f, &cfg, &v, &sw);
-    assert_int_equal(wait_state(&r, &v, RUNNER_FAILED), RUNNER_FAILED);
-    assert_int_equal(sw.len, 7); /* the points before the failure are kept */
-    assert_int_equal(sw.stop, STOP_TRAINER);
-    assert_non_null(strstr(v.err.msg, "fake trainer died"));
-    runner_free(&r);
-    sweep_free(&sw);
-    config_free(&cfg);
+    struct rig g;
+    rig_init(&g, 100, (struct fake){0, 0, 7, -1, 0});
+    rig_start(&g);
+    assert_int_equal(wait_state(&g.r, &g.v, RUNNER_FAILED), RUNNER_FAILED);
+    assert_int_equal(g.sw.len, 7); /* the points before the failure are kept */
+    assert_int_equal(g.sw.stop, STOP_TRAINER);
+    assert_non_null(strstr(g.v.err.msg, "fake trainer died"));
+    rig_free(&g);
 }
 
 static void test_stop_cancels_blocking_step(void **state)
 {
-    struct lrf_config cfg;
-    setup_cfg(&cfg, 100);
-    struct fake f = {0, 0, -1, 3, 0};
-    struct runner r;
-    struct trainer t;
-    struct runner_view v;
-    struct sweep sw;
-    start(&r, &t, &f, &cfg, &v, &sw);
-    while (__atomic_load_n(&f.steps, __ATOMIC_SEQ_CST) < 4)
+    struct rig g;
+    rig_init(&g, 100, (struct fake){0, 0, -1, 3, 0});
+    rig_start(&g);
+    while (__atomic_load_n(&g.f.steps, __ATOMIC_SEQ_CST) < 4)
         usleep(1000);
-    runner_stop(&r); /* returns only because the step saw cancel_fd */
-    runner_snapshot(&r, &v);
-    assert_int_equal(v.state, RUNNER_QUIT);
-    assert_int_equal(sw.len, 3);
-    runner_free(&r);
-    sweep_free(&sw);
-    config_free(&cfg);
+    runner_stop(&g.r); /* returns only because the step saw cancel_fd */
+    runner_snapshot(&g.r, &g.v);
+    assert_int_equal(g.v.state, RUNNER_QUIT);
+    assert_int_equal(g.sw.len, 3);
+    rig_free(&g);
 }
 
 /* Shrinking the sweep below the point in flight ends it with that point, not before it. */
 static void test_shrink_in_flight(void **state)
 {
-    struct lrf_config cfg;
-    setup_cfg(&cfg, 100);
-    struct fake f = {0, 0, -1, -1, 100000};
-    struct runner r;
-    struct trainer t;
-    struct runner_view v;
-    struct sweep sw;
-    start(&r, &t, &f, &cfg, &v, &sw);
-    while (__atomic_load_n(&f.steps, __ATOMIC_SEQ_CST) < 6) /* step 5 is in flight */
+    struct rig g;
+    rig_init(&g, 100, (struct fake){0, 0, -1, -1, 100000});
+    rig_start(&g);
+    while (__atomic_load_n(&g.f.steps, __ATOMIC_SEQ_CST) < 6) /* step 5 is in flight */
         usleep(1000);
-    runner_set_iterations(&r, 3);
-    assert_int_equal(wait_state(&r, &v, RUNNER_FINISHED), RUNNER_FINISHED);
-    assert_int_equal(sw.len, 6);
-    assert_int_equal(sw.n_planned, 6);
-    assert_int_equal(sw.stop, STOP_DONE);
-    assert_int_equal(sw.stop_index, 5);
-    runner_free(&r);
-    sweep_free(&sw);
-    config_free(&cfg);
+    runner_set_iterations(&g.r, 3);
+    assert_int_equal(wait_state(&g.r, &g.v, RUNNER_FINISHED), RUNNER_FINISHED);
+    assert_int_equal(g.sw.len, 6);
+    assert_int_equal(g.sw.n_planned, 6);
+    assert_int_equal(g.sw.stop, STOP_DONE);
+    assert_int_equal(g.sw.stop_index, 5);
+    rig_free(&g);
 }
 
 /* Every setter wakes the UI at once, even when no step will follow (a finished sweep). */
 static void test_setters_wake_ui(void **state)
 {
-    struct lrf_config cfg;
-    setup_cfg(&cfg, 5);
-    struct fake f = {0, 0, -1, -1, 0};
-    struct runner r;
-    struct trainer t;
-    struct runner_view v;
-    struct sweep sw;
-    start(&r, &t, &f, &cfg, &v, &sw);
-    assert_int_equal(wait_state(&r, &v, RUNNER_FINISHED), RUNNER_FINISHED);
-    struct pollfd p = {runner_wake_fd(&r), POLLIN, 0};
-    runner_drain(&r);
+    struct rig g;
+    rig_init(&g, 5, (struct fake){0, 0, -1, -1, 0});
+    rig_start(&g);
+    assert_int_equal(wait_state(&g.r, &g.v, RUNNER_FINISHED), RUNNER_FINISHED);
+    struct pollfd p = {runner_wake_fd(&g.r), POLLIN, 0};
+    runner_drain(&g.r);
     assert_int_equal(poll(&p, 1, 0), 0);
-    runner_set_pace(&r, 5);
+    runner_set_pace(&g.r, 5);
     assert_int_equal(poll(&p, 1, 0), 1);
-    runner_drain(&r);
-    runner_pause(&r, true);
+    runner_drain(&g.r);
+    runner_pause(&g.r, true);
     assert_int_equal(poll(&p, 1, 0), 1);
-    runner_drain(&r);
-    runner_set_multiplier(&r, 1.5);
+    runner_drain(&g.r);
+    runner_set_multiplier(&g.r, 1.5);
     assert_int_equal(poll(&p, 1, 0), 1);
-    runner_free(&r);
-    sweep_free(&sw);
-    config_free(&cfg);
+    rig_free(&g);
 }
 
 /* A ladder that leaves the doubles ends the sweep before its first infinite rate. */
 static void test_ladder_overflow_ends_sweep(void **state)
 {
-    struct lrf_config cfg;
-    setup_cfg(&cfg, 100);
-    cfg.sweep.multiplier = 1e10; /* 1e-7 * 1e10^i passes DBL_MAX at i = 32 */
-    struct fake f = {0, 0, -1, -1, 0};
-    struct runner r;
-    struct trainer t;
-    struct runner_view v;
-    struct sweep sw;
-    start(&r, &t, &f, &cfg, &v, &sw);
-    assert_int_equal(wait_state(&r, &v, RUNNER_FINISHED), RUNNER_FINISHED);
-    assert_int_equal(sw.len, 32);
-    assert_int_equal(sw.stop, STOP_DONE);
-    for (size_t i = 0; i < sw.len; i++)
-        assert_true(isfinite(sw.lr[i]));
-    runner_free(&r);
-    sweep_free(&sw);
-    config_free(&cfg);
+    struct rig g;
+    rig_init(&g, 100, (struct fake){0, 0, -1, -1, 0});
+    g.cfg.sweep.multiplier = 1e10; /* 1e-7 * 1e10^i passes DBL_MAX at i = 32 */
+    rig_start(&g);
+    assert_int_equal(wait_state(&g.r, &g.v, RUNNER_FINISHED), RUNNER_FINISHED);
+    assert_int_equal(g.sw.len, 32);
+    assert_int_equal(g.sw.stop, STOP_DONE);
+    for (size_t i = 0; i < g.sw.len; i++)
+        assert_true(isfinite(g.sw.lr[i]));
+    rig_free(&g);
 }
 
 int main(void)
