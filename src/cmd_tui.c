@@ -289,6 +289,10 @@ static void apply_request(struct session *s)
     case REQ_ITERATIONS: runner_set_iterations(s->r, q->iterations); break;
     case REQ_PACE: runner_set_pace(s->r, q->pace_ms); break;
     case REQ_RESTART: {
+        if (s->rv.state == RUNNER_FAILED || s->rv.state == RUNNER_QUIT) {
+            tui_model_message(&s->m, "the trainer failed and cannot restart; q quits (the sweep is kept)");
+            break;
+        }
         char label[32];
         snprintf(label, sizeof label, "sweep %u", s->rv.generation + 1);
         tui_model_restart(&s->m, label);

@@ -231,7 +231,7 @@ bool plot_regions(const struct plot_series *s, struct plot_regions *out)
             t = i;
         }
     double drop = top - sm[m];
-    if (!(drop > 0))
+    if (!(drop > 0.05 * fabs(top))) /* a flat curve has no sweet spot */
         return false;
     size_t st = m;
     for (size_t i = t; i <= m; i++)
@@ -240,7 +240,10 @@ bool plot_regions(const struct plot_series *s, struct plot_regions *out)
             break;
         }
     out->known = true;
-    out->high_known = m + 1 < s->n;
+    /* too high: once the loss has climbed back by 10% of its fall (or stopped being finite) */
+    for (size_t i = m + 1; i < s->n && !out->high_known; i++)
+        out->high_known = !isfinite(sm[i]) || sm[i] >= sm[m] + 0.1 * drop;
+    out->lr_last = s->lr[s->n - 1];
     out->sweet_lo = st;
     out->sweet_hi = m;
     out->lr_lo = s->lr[st];
@@ -874,8 +877,11 @@ static void draw_regions(struct grid *g, const struct frame *f, int y,
         b2 = b1;
     draw_region(g, f->area.x, y, 0, b1, '-', low, ROLE_REGION_LOW);
     draw_region(g, f->area.x, y, b1, b2, '=', sweet, ROLE_REGION_SWEET);
-    if (rg->high_known)
-        draw_region(g, f->area.x, y, b2, f->pw, '-', high, ROLE_REGION_HIGH);
+    if (rg->high_known) { /* up to the last rate tried, not over the untried rest */
+        double fe = (log10(rg->lr_last) - f->x_lo) / (f->x_hi - f->x_lo) * f->pw;
+        int b3 = !(fe < f->pw) ? f->pw : fe < b2 ? b2 : (int)floor(fe) + 1;
+        draw_region(g, f->area.x, y, b2, b3, '-', high, ROLE_REGION_HIGH);
+    }
 }
 
 /* Write s centred in r's row y (clipped to r). */

@@ -48,6 +48,7 @@ static void fail(struct runner *r, const struct lrf_error *e)
 {
     r->err = *e;
     r->state = RUNNER_FAILED;
+    r->ended_at = clock_now();
     sweep_stop(&r->sweep, STOP_TRAINER);
     wake_ui(r, RUNNER_CH_STATE);
 }
@@ -102,6 +103,7 @@ static void do_step(struct runner *r)
         /* the ladder ran past the doubles (a big multiplier over many steps): it ends here */
         sweep_stop(&r->sweep, STOP_DONE);
         r->state = RUNNER_FINISHED;
+        r->ended_at = clock_now();
         wake_ui(r, RUNNER_CH_STATE);
         return;
     }
@@ -145,6 +147,7 @@ static void do_step(struct runner *r)
     unsigned what = RUNNER_CH_POINTS;
     if (stop != STOP_NONE && r->state != RUNNER_FAILED) {
         r->state = RUNNER_FINISHED;
+        r->ended_at = clock_now();
         what |= RUNNER_CH_STATE;
     }
     wake_ui(r, what);
@@ -297,6 +300,7 @@ void runner_set_iterations(struct runner *r, long n)
                r->sweep.len > 0) {
         sweep_stop(&r->sweep, STOP_DONE);
         r->state = RUNNER_FINISHED;
+        r->ended_at = clock_now();
         r->changed |= RUNNER_CH_STATE;
     }
     wake_ui(r, RUNNER_CH_SETTINGS);
@@ -387,7 +391,8 @@ unsigned runner_snapshot(struct runner *r, struct runner_view *v)
     v->multiplier = schedule_ratio_at(&r->sched, (long)r->sweep.len);
     v->iterations = (long)r->sweep.n_planned;
     v->pace_ms = r->pace_ms;
-    v->elapsed_s = clock_frozen() ? 0 : clock_now() - r->started_at;
+    bool ended = r->state == RUNNER_FINISHED || r->state == RUNNER_FAILED;
+    v->elapsed_s = clock_frozen() ? 0 : (ended ? r->ended_at : clock_now()) - r->started_at;
     v->active_s = r->active_s;
     v->it_per_s = r->it_per_s;
     v->err = r->err;

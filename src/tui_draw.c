@@ -275,13 +275,14 @@ bool tui_draw(struct grid *g, struct tui_model *m, const struct tui_frame *f)
     }
     bool ascii = f->charset == PLOT_ASCII;
 
-    /* The series: s[0] first, then the overlays. */
+    /* The series: s[0] first, then the overlays; the suggestion letters are s[0]'s only, the
+     * ones the panel lists (an overlay's V next to the live V would be ambiguous). */
     struct plot_series ps[MAX_SERIES];
     size_t ns = m->n < MAX_SERIES ? m->n : MAX_SERIES;
     for (size_t k = 0; k < ns; k++) {
         const struct tui_series *t = &m->s[k];
         ps[k] = (struct plot_series){t->sweep.lr, t->sweep.loss, t->sweep.smooth, t->sweep.len,
-                                     t->label[0] ? t->label : NULL, t->sugg};
+                                     t->label[0] ? t->label : NULL, k == 0 ? t->sugg : NULL};
     }
 
     /* The view: the planned rates (live) joined with the data, the loss range with hysteresis. */

@@ -213,7 +213,7 @@ unsigned tui_model_key(struct tui_model *m, uint32_t key)
     if (m->message[0] != '\0') {
         m->message[0] = '\0';
     }
-    if (m->help && key != '?' && key != 'q' && key != TK_RESIZE) {
+    if (m->help && key != '?' && key != TK_RESIZE) {
         m->help = false; /* any key closes the help */
         return TUI_REDRAW | TUI_FULL;
     }

@@ -125,6 +125,10 @@ static void test_full_sweep(void **state)
     assert_int_equal(g.sw.stop, STOP_DONE);
     for (size_t i = 0; i < g.sw.len; i++)
         assert_true(g.sw.lr[i] == 1e-7 * pow(1e8, (double)i / 50)); /* fastai's ladder, bit for bit */
+    double elapsed = g.v.elapsed_s; /* the clock stops with the sweep */
+    usleep(20000);
+    runner_snapshot(&g.r, &g.v);
+    assert_true(g.v.elapsed_s == elapsed);
     rig_free(&g);
 }
 

@@ -156,6 +156,9 @@ static void test_help_closes_on_any_key(void **state)
     tui_model_key(&m, 'l'); /* closes the help, does not move */
     assert_false(m.help);
     assert_int_equal(m.cursor, -1);
+    tui_model_key(&m, '?');
+    assert_false(tui_model_key(&m, 'q') & TUI_QUIT); /* q too: it closes, it does not quit */
+    assert_false(m.help);
     tui_model_free(&m);
 }
 

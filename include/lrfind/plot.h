@@ -33,9 +33,10 @@
  *   s     = the first index in [t, m] whose smoothed loss has fallen by 10% of (top - loss[m]);
  *   too low:    lr < lr[s]          (the loss has not really started to fall)
  *   sweet spot: lr[s] <= lr <= lr[m] (it falls; pick here, typically at valley or steep)
- *   too high:   lr > lr[m]          (past the minimum: the loss climbs and diverges),
- *               shown only once a point after m exists.
- * Unknown while the minimum suggestion is not ok or the curve has not fallen.
+ *   too high:   lr[m] < lr <= the last rate tried (past the minimum: the loss climbs and
+ *               diverges), shown only once the loss after m has climbed back by 10% of
+ *               (top - loss[m]) or is not finite.
+ * Unknown while the minimum suggestion is not ok or the curve has not fallen by 5% of top.
  * Pure: no I/O, no threads (several plots may render in parallel into different grids). */
 #ifndef LRFIND_PLOT_H
 #define LRFIND_PLOT_H
@@ -95,6 +96,7 @@ struct plot_regions {
     size_t sweet_hi; /* index m above */
     double lr_lo;    /* lr[s]: too low below it */
     double lr_hi;    /* lr[m]: too high above it */
+    double lr_last;  /* the last rate tried: too high ends there */
 };
 
 /* ASCII, every flag, no cursor, no title. */

@@ -49,6 +49,7 @@ struct runner {
     unsigned generation;  /* bumped by every restart */
     struct lrf_error err; /* RUNNER_FAILED */
     double started_at;    /* clock_now() of the sweep's start */
+    double ended_at;      /* clock_now() when it finished or failed (the elapsed time stops) */
     double active_s;      /* time spent stepping (pauses excluded) */
     double it_per_s;      /* recent steps per second (EMA) */
     /* the ladder's settings, so that a restart rebuilds it */
