@@ -227,7 +227,8 @@ static void save_now(struct session *s)
 
 /* `w`: write the sweep's settings back into the config: the iterations, the rate under the
  * cursor (or the picked suggestion's) as sweep.picked_lr, and, once the ladder was changed
- * live (multiplier or iterations), the multiplier that reproduces it (end_lr gives way). */
+ * live (multiplier or iterations), the multiplier in use (end_lr gives way). In view: the
+ * picked rate only. */
 static void write_back(struct session *s)
 {
     struct app *a = s->a;
@@ -239,10 +240,13 @@ static void write_back(struct session *s)
     char mult[32], iters[32], lr[32];
     size_t n = 0;
     snprintf(iters, sizeof iters, "%ld", s->m.iterations);
-    keys[n] = "sweep.iterations";
-    vals[n++] = iters;
+    if (s->r != NULL) { /* view has no sweep settings of its own: only the picked rate */
+        keys[n] = "sweep.iterations";
+        vals[n++] = iters;
+    }
     /* a linear ladder stays linear unless the multiplier changed (it became exponential) */
-    bool ladder = a->cfg.sweep.mode == SCHED_LINEAR ? s->m.mult_changed : s->m.ladder_changed;
+    bool ladder = s->r != NULL &&
+                  (a->cfg.sweep.mode == SCHED_LINEAR ? s->m.mult_changed : s->m.ladder_changed);
     if (ladder && a->cfg.sweep.mode == SCHED_LINEAR) {
         keys[n] = "sweep.mode";
         vals[n++] = "exponential";
@@ -260,11 +264,17 @@ static void write_back(struct session *s)
         keys[n] = "sweep.picked_lr";
         vals[n++] = lr;
     }
+    if (n == 0) {
+        tui_model_message(&s->m, "move the cursor to a rate first: w writes it as sweep.picked_lr");
+        return;
+    }
     struct lrf_error err;
     lrf_error_clear(&err);
     char msg[600];
     if (config_write_back(a->config_path, keys, vals, n, &err) != 0)
         tui_model_message(&s->m, "%s", lrf_error_format(&err, msg, sizeof msg));
+    else if (s->r == NULL)
+        tui_model_message(&s->m, "wrote picked_lr %s to %s", lr, a->config_path);
     else
         tui_model_message(&s->m, "wrote iterations %s%s%s%s%s to %s", iters, ladder ? ", multiplier " : "",
                           ladder ? mult : "", pick ? ", picked_lr " : "",

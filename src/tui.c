@@ -20,14 +20,17 @@ int tui_open(struct tui *t, bool color, struct lrf_error *err)
         if (t->in)
             fclose(t->in);
         t->in = NULL;
-        return lrf_error_set(err, NULL, 0, 0, "no terminal for the TUI (/dev/tty: %s); use --batch", strerror(e));
+        return lrf_error_set(err, NULL, 0, 0, "no terminal for the TUI (/dev/tty: %s); a sweep runs without one "
+                                                  "with --batch, and suggest and plot read files",
+                             strerror(e));
     }
     SCREEN *s = newterm(NULL, t->out, t->in);
     if (s == NULL) {
         fclose(t->in);
         fclose(t->out);
         t->in = t->out = NULL;
-        return lrf_error_set(err, NULL, 0, 0, "cannot start curses on /dev/tty (TERM=%s); use --batch",
+        return lrf_error_set(err, NULL, 0, 0, "cannot start curses on /dev/tty (TERM=%s); a sweep runs without it "
+                                                  "with --batch, and suggest and plot read files",
                              getenv("TERM") ? getenv("TERM") : "unset");
     }
     t->screen = s;

@@ -125,8 +125,6 @@ static void draw_status(struct grid *g, struct rect r, const struct tui_model *m
             flow_pair(&fl, "files", b);
         }
     }
-    if (st->error && *st->error)
-        panel_text(g, r, 1, fl.row + 1 < r.h ? fl.row + 1 : r.h - 1, st->error, ROLE_WARN);
 }
 
 static void draw_suggest(struct grid *g, struct rect r, const struct tui_model *m, bool ascii)
@@ -179,10 +177,16 @@ static void draw_cursor(struct grid *g, struct rect r, const struct tui_model *m
     }
 }
 
-static void draw_keys(struct grid *g, struct rect r, const struct tui_model *m)
+static void draw_keys(struct grid *g, struct rect r, const struct tui_model *m, const char *error)
 {
     if (m->message[0] != '\0') {
         grid_puts_clip(g, r, r.x, r.y, m->message, ROLE_WARN);
+        return;
+    }
+    if (error != NULL && *error) { /* the whole line for it: the panel is too narrow */
+        char b[600];
+        snprintf(b, sizeof b, "%s  (t: log, q: quit)", error);
+        grid_puts_clip(g, r, r.x, r.y, b, ROLE_WARN);
         return;
     }
     static const char *const live_keys[][2] = {
@@ -209,6 +213,11 @@ static void draw_log(struct grid *g, struct rect r, const struct tui_frame *f, b
 {
     panel_title(g, r, "trainer log (t hides)", ascii);
     size_t rows = r.h > 1 ? (size_t)(r.h - 1) : 0;
+    if (f->n_log == 0 && rows > 0) {
+        panel_text(g, r, 1, 1, "(nothing yet: an external trainer's stdout and stderr show here)",
+                   ROLE_DIM);
+        return;
+    }
     size_t first = f->n_log > rows ? f->n_log - rows : 0;
     for (size_t k = first; k < f->n_log; k++)
         panel_text(g, r, 1, 1 + (int)(k - first), f->log_lines[k], ROLE_DIM);
@@ -221,7 +230,7 @@ static const char *const help_text[] = {
     "a constant factor; the plot shows loss against the rate (log scale).",
     "  too low     the loss barely moves: the rate is too small to learn",
     "  sweet spot  the loss falls steeply: pick a rate here, usually at",
-    "              valley (V) or a bit below the minimum (M)",
+    "              valley (V); M marks a tenth of the lowest loss's rate",
     "  too high    past the lowest loss the loss climbs and explodes",
     "The sweet spot starts where the smoothed loss has fallen 10% of the",
     "way from its peak to its minimum, and ends at the minimum.",
@@ -317,7 +326,7 @@ bool tui_draw(struct grid *g, struct tui_model *m, const struct tui_frame *f)
     draw_status(g, L.status, m, f);
     draw_suggest(g, L.suggest, m, ascii);
     draw_cursor(g, L.cursor, m, ascii);
-    draw_keys(g, L.keys, m);
+    draw_keys(g, L.keys, m, f->status.error);
     if (!layout_rect_empty(L.log))
         draw_log(g, L.log, f, ascii);
     if (m->help)

@@ -105,6 +105,27 @@ static void test_too_small(void **state)
     tui_model_free(&m);
 }
 
+/* A trainer error takes the whole key line, where it is not cut at the panel's width. */
+static void test_trainer_error_line(void **state)
+{
+    struct tui_model m;
+    make(&m, true, 12);
+    struct tui_frame f = frame(true);
+    f.status.state = "trainer error";
+    f.status.error = "trainer exited with status 1 in iteration 30 (lr 1.2e-03)";
+    struct grid g = {0, 0, NULL};
+    assert_int_equal(grid_init(&g, 100, 30), 0);
+    tui_draw(&g, &m, &f);
+    char *t = grid_text(&g);
+    const char *last = t;
+    for (const char *p = t; (p = strchr(p, '\n')) != NULL && p[1] != '\0'; p++)
+        last = p + 1; /* the last row */
+    assert_non_null(strstr(last, "trainer exited with status 1 in iteration 30 (lr 1.2e-03)  (t: log"));
+    free(t);
+    grid_free(&g);
+    tui_model_free(&m);
+}
+
 /* Every size (coarsely above 60 columns) with every overlay: nothing outside the grid (ASan),
  * and the key line always on the last row once the screen is big enough. */
 static void test_every_size(void **state)
@@ -134,6 +155,7 @@ int main(void)
         cmocka_unit_test(test_golden_view),
         cmocka_unit_test(test_golden_live),
         cmocka_unit_test(test_too_small),
+        cmocka_unit_test(test_trainer_error_line),
         cmocka_unit_test(test_every_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -192,6 +192,16 @@ check "w: multiplier written" grep -q 'multiplier: 1.5' wb.yaml
 check "w: end_lr gave way" grep -Eq 'end_lr: +null' wb.yaml
 check "w: picked_lr written" grep -q 'picked_lr:' wb.yaml
 check "w: the file still loads" "$LRFIND" --batch -c wb.yaml --set sweep.pace_ms=0 --set sweep.iterations=20
+# In view, w writes the picked rate only (the files' settings are not the config's).
+cp wb.yaml wv.yaml
+start wv $ASCII -c wv.yaml view v1.csv
+wait_for 10 shows "suggestions" >/dev/null
+keys 1 w
+check "w in view: writes picked_lr" wait_for 5 sh -c "$T capture-pane -p -t lrf | grep -q 'wrote picked_lr'"
+keys q
+wait_for 5 rc_is wv 1 >/dev/null
+check "w in view: iterations untouched" grep -Eq '^  iterations: 60 ' wv.yaml
+check "w in view: the file still loads" "$LRFIND" --batch -c wv.yaml --set sweep.pace_ms=0 --set sweep.iterations=20
 
 # 10. No terminal at all: a clear message and exit 2.
 if command -v setsid >/dev/null; then
