@@ -150,6 +150,8 @@ static void live_status(struct session *s, struct tui_frame *f)
     f->x_lo = sw->len ? log10(sw->lr[0]) : log10(s->a->cfg.sweep.start_lr);
     f->x_hi = log10(v->next_lr * pow(v->multiplier > 1 ? v->multiplier : 1,
                                      (double)(v->iterations - (long)sw->len - 1)));
+    if (v->state == RUNNER_FINISHED && sw->len > 1 && sw->stop != STOP_DONE)
+        f->x_hi = log10(sw->lr[sw->len - 1]); /* stopped early: no empty untried rates */
     if (!(f->x_hi > f->x_lo))
         f->x_hi = f->x_lo + 1;
     sync_settings(s);

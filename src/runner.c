@@ -294,10 +294,11 @@ void runner_set_iterations(struct runner *r, long n)
     r->sweep.n_planned = (size_t)n;
     if (r->state == RUNNER_FINISHED && r->sweep.stop == STOP_DONE && (size_t)n > r->sweep.len) {
         r->sweep.stop = STOP_NONE;
-        r->state = RUNNER_RUNNING;
+        r->state = r->ended_paused ? RUNNER_PAUSED : RUNNER_RUNNING; /* as it was */
         r->changed |= RUNNER_CH_STATE;
     } else if ((r->state == RUNNER_RUNNING || r->state == RUNNER_PAUSED) && r->sweep.len >= (size_t)n &&
                r->sweep.len > 0) {
+        r->ended_paused = r->state == RUNNER_PAUSED;
         sweep_stop(&r->sweep, STOP_DONE);
         r->state = RUNNER_FINISHED;
         r->ended_at = clock_now();

@@ -166,9 +166,15 @@ static void test_pause_multiplier_restart(void **state)
     assert_true(g.sw.lr[0] == 1e-7);
     assert_close(g.sw.lr[1], 1.5e-7, 1e-12);
 
-    /* fewer iterations than recorded: the sweep ends now */
+    /* fewer iterations than recorded: the sweep ends now; paused, it comes back paused */
+    runner_pause(&g.r, true);
+    assert_int_equal(wait_state(&g.r, &g.v, RUNNER_PAUSED), RUNNER_PAUSED);
+    while (g.v.in_flight)
+        pump(&g.r, &g.v);
     runner_set_iterations(&g.r, 2);
     assert_int_equal(wait_state(&g.r, &g.v, RUNNER_FINISHED), RUNNER_FINISHED);
+    runner_set_iterations(&g.r, 1000);
+    assert_int_equal(wait_state(&g.r, &g.v, RUNNER_PAUSED), RUNNER_PAUSED);
     rig_free(&g);
 }
 

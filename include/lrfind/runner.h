@@ -50,6 +50,7 @@ struct runner {
     struct lrf_error err; /* RUNNER_FAILED */
     double started_at;    /* clock_now() of the sweep's start */
     double ended_at;      /* clock_now() when it finished or failed (the elapsed time stops) */
+    bool ended_paused;    /* a paused sweep was ended by fewer iterations: more resume paused */
     double active_s;      /* time spent stepping (pauses excluded) */
     double it_per_s;      /* recent steps per second (EMA) */
     /* the ladder's settings, so that a restart rebuilds it */
