@@ -2,6 +2,7 @@
  * and log pane), and every size from 1x1 up without a write outside the grid. */
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,28 @@ static void test_trainer_error_line(void **state)
     tui_model_free(&m);
 }
 
+/* At the narrowest sizes the panels drop words, never cut a rate ("4.37e-0" reads as 4.37). */
+static void test_no_cut_rates(void **state)
+{
+    struct tui_model m;
+    make(&m, true, 20);
+    struct tui_frame f = frame(true);
+    struct grid g = {0, 0, NULL};
+    for (int w = 40; w <= 100; w++) {
+        assert_int_equal(grid_resize(&g, w, 14), 0);
+        tui_draw(&g, &m, &f);
+        char *t = grid_text(&g);
+        for (const char *p = t; (p = strpbrk(p, "e")) != NULL; p++) {
+            /* a rate as printed: d.dde-dd */
+            if (p - t >= 4 && p[-3] == '.' && isdigit((unsigned char)p[-1]) && (p[1] == '-' || p[1] == '+'))
+                assert_true(isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]));
+        }
+        free(t);
+    }
+    grid_free(&g);
+    tui_model_free(&m);
+}
+
 /* Every size (coarsely above 60 columns) with every overlay: nothing outside the grid (ASan),
  * and the key line always on the last row once the screen is big enough. */
 static void test_every_size(void **state)
@@ -156,6 +179,7 @@ int main(void)
         cmocka_unit_test(test_golden_live),
         cmocka_unit_test(test_too_small),
         cmocka_unit_test(test_trainer_error_line),
+        cmocka_unit_test(test_no_cut_rates),
         cmocka_unit_test(test_every_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
