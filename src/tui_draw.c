@@ -86,8 +86,12 @@ static void draw_status(struct grid *g, struct rect r, const struct tui_model *m
         snprintf(b, sizeof b, "%zu/%ld", len, m->iterations);
     else
         snprintf(b, sizeof b, "%zu points", len);
-    panel_text(g, r, x, 1, b, ROLE_STATUS_VALUE);
     struct flow fl = {g, r, 1, 2};
+    if (x + grid_text_width(b) <= r.w - 1) {
+        panel_text(g, r, x, 1, b, ROLE_STATUS_VALUE);
+    } else { /* a narrow panel: the count opens the next row rather than being cut */
+        fl.x = 1 + panel_text(g, r, 1, 2, b, ROLE_STATUS_VALUE) + 2;
+    }
     double last_lr = len ? sw->lr[len - 1] : (double)NAN;
     if (m->live) {
         flow_pair(&fl, "lr", rate(a, sizeof a, isnan(st->lr) ? last_lr : st->lr));
@@ -146,7 +150,7 @@ static void draw_suggest(struct grid *g, struct rect r, const struct tui_model *
         if (!named)
             line[3] = '\0';
         enum role role = m->selected == s ? ROLE_SELECTED : ROLE_STATUS;
-        int x = panel_text(g, r, 1, k, line, role) + (named ? 2 : 1);
+        int x = panel_text(g, r, 1, k, line, role) + 2;
         panel_text(g, r, x, k, v, sg->ok ? ROLE_STATUS_VALUE : ROLE_DIM);
         k++;
     }
