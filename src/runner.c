@@ -291,6 +291,8 @@ void runner_set_iterations(struct runner *r, long n)
     if (r->in_flight && !r->restart_req && (size_t)n < r->sweep.len + 1)
         n = (long)r->sweep.len + 1;
     schedule_set_iterations(&r->sched, n);
+    if (r->live_multiplier == 0 && r->sched.end_lr != 0)
+        r->plan_end_lr = r->sched.end_lr; /* a restart keeps the ladder's factor or step */
     r->sweep.n_planned = (size_t)n;
     if (r->state == RUNNER_FINISHED && r->sweep.stop == STOP_DONE && (size_t)n > r->sweep.len) {
         r->sweep.stop = STOP_NONE;

@@ -221,6 +221,28 @@ static void test_shrink_in_flight(void **state)
     rig_free(&g);
 }
 
+/* More iterations on a range ladder keep its factor, also for the sweep after a restart. */
+static void test_restart_keeps_factor(void **state)
+{
+    struct rig g;
+    rig_init(&g, 20, (struct fake){0, 0, -1, -1, 0});
+    rig_start(&g);
+    assert_int_equal(wait_state(&g.r, &g.v, RUNNER_FINISHED), RUNNER_FINISHED);
+    double f = g.sw.lr[1] / g.sw.lr[0];
+    runner_set_iterations(&g.r, 30);
+    for (int k = 0; k < 5000 && (g.sw.len < 30 || g.v.state != RUNNER_FINISHED); k++)
+        pump(&g.r, &g.v);
+    assert_int_equal(g.sw.len, 30);
+    unsigned gen = g.v.generation;
+    runner_restart(&g.r);
+    for (int k = 0; k < 5000 && (g.v.generation == gen || g.sw.len < 30 || g.v.state != RUNNER_FINISHED); k++)
+        pump(&g.r, &g.v);
+    assert_int_equal(g.sw.len, 30);
+    assert_close(g.sw.lr[1] / g.sw.lr[0], f, 1e-12);
+    assert_close(g.sw.lr[29] / g.sw.lr[0], pow(f, 29), 1e-9);
+    rig_free(&g);
+}
+
 /* Every setter wakes the UI at once, even when no step will follow (a finished sweep). */
 static void test_setters_wake_ui(void **state)
 {
@@ -266,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_stop_cancels_blocking_step),
         cmocka_unit_test(test_shrink_in_flight),
         cmocka_unit_test(test_setters_wake_ui),
+        cmocka_unit_test(test_restart_keeps_factor),
         cmocka_unit_test(test_ladder_overflow_ends_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
