@@ -465,6 +465,28 @@ static inline void copy_floats(float *restrict d, const float *restrict s, size_
             d[i] = s[i];
 }
 
+/* Panels of w values from a row-major matrix m whose rows p0 .. p0+kc hold the panels' steps
+ * (A^T for pack_a, B for pack_b): values x0 .. x0+cnt of each row go to ceil(cnt/w) panels of
+ * kc steps, the last padded with zeros. Each row feeds every panel: read once, front to back. */
+static void pack_by_rows(float *restrict dst, const float *m, size_t ld, size_t p0, size_t kc,
+                         size_t x0, size_t cnt, size_t w)
+{
+    size_t full = cnt / w * w;
+    for (size_t p = 0; p < kc; p++) {
+        const float *src = m + (p0 + p) * ld + x0;
+        for (size_t x = 0; x < full; x += w)
+            copy_floats(dst + x * kc + p * w, src + x, w);
+        if (full < cnt) {
+            float *d = dst + full * kc + p * w;
+            size_t c = 0;
+            for (; c < cnt - full; c++)
+                d[c] = src[full + c];
+            for (; c < w; c++)
+                d[c] = 0.0f;
+        }
+    }
+}
+
 /* Pack op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-row panels: panel q holds kc steps of MR values,
  * rows past mc are zero. */
 static void pack_a(const struct kernel *K, float *restrict dst, const float *a, size_t lda,
@@ -472,21 +494,7 @@ static void pack_a(const struct kernel *K, float *restrict dst, const float *a, 
 {
     const size_t MR = (size_t)K->mr;
     if (ta) {
-        /* row p of A^T feeds every panel: read it once, front to back */
-        size_t full = mc / MR * MR;
-        for (size_t p = 0; p < kc; p++) {
-            const float *src = a + (p0 + p) * lda + i0;
-            for (size_t i = 0; i < full; i += MR)
-                copy_floats(dst + i * kc + p * MR, src + i, MR);
-            if (full < mc) {
-                float *d = dst + full * kc + p * MR;
-                size_t r = 0;
-                for (; r < mc - full; r++)
-                    d[r] = src[full + r];
-                for (; r < MR; r++)
-                    d[r] = 0.0f;
-            }
-        }
+        pack_by_rows(dst, a, lda, p0, kc, i0, mc, MR);
         return;
     }
     for (size_t i = 0; i < mc; i += MR, dst += kc * MR) {
@@ -515,21 +523,7 @@ static void pack_b(const struct kernel *K, float *restrict dst, const float *b, 
 {
     const size_t NR = (size_t)K->nr;
     if (!tb) {
-        /* row p of B feeds every panel: read it once, front to back */
-        size_t full = nc / NR * NR;
-        for (size_t p = 0; p < kc; p++) {
-            const float *src = b + (p0 + p) * ldb + j0;
-            for (size_t j = 0; j < full; j += NR)
-                copy_floats(dst + j * kc + p * NR, src + j, NR);
-            if (full < nc) {
-                float *d = dst + full * kc + p * NR;
-                size_t c = 0;
-                for (; c < nc - full; c++)
-                    d[c] = src[full + c];
-                for (; c < NR; c++)
-                    d[c] = 0.0f;
-            }
-        }
+        pack_by_rows(dst, b, ldb, p0, kc, j0, nc, NR);
         return;
     }
     for (size_t j = 0; j < nc; j += NR, dst += kc * NR) {
