@@ -214,17 +214,25 @@ static void next_batch(struct builtin *b)
     b->pos += B;
 }
 
+/* The forward pass over rows i .. i+m of a set (m up to val_chunk, column-major in xb);
+ * returns m. */
+static size_t forward_chunk(struct builtin *b, const struct lrf_dataset *v, size_t i)
+{
+    size_t m = v->n - i < b->val_chunk ? v->n - i : b->val_chunk;
+    for (size_t r = 0; r < m; r++)
+        for (size_t j = 0; j < v->d; j++)
+            b->xb[j * m + r] = v->x[(i + r) * v->d + j];
+    nn_forward(&b->model, b->xb, m);
+    return m;
+}
+
 /* Mean loss over the held-out set (forward only). */
 static double validation_loss(struct builtin *b)
 {
     double total = 0.0;
     const struct lrf_dataset *v = &b->val;
     for (size_t i = 0; i < v->n; i += b->val_chunk) {
-        size_t m = v->n - i < b->val_chunk ? v->n - i : b->val_chunk;
-        for (size_t r = 0; r < m; r++)
-            for (size_t j = 0; j < v->d; j++)
-                b->xb[j * m + r] = v->x[(i + r) * v->d + j];
-        nn_forward(&b->model, b->xb, m);
+        size_t m = forward_chunk(b, v, i);
         total += (double)m * nn_loss(&b->model, m, v->label ? v->label + i : NULL,
                                      v->y ? v->y + i : NULL, 0.0f);
     }
@@ -264,11 +272,7 @@ int trainer_builtin_accuracy(struct trainer *t, bool validation, double *acc,
     if (pred == NULL)
         return lrf_error_set(err, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < v->n; i += b->val_chunk) {
-        size_t m = v->n - i < b->val_chunk ? v->n - i : b->val_chunk;
-        for (size_t r = 0; r < m; r++)
-            for (size_t j = 0; j < v->d; j++)
-                b->xb[j * m + r] = v->x[(i + r) * v->d + j];
-        nn_forward(&b->model, b->xb, m);
+        size_t m = forward_chunk(b, v, i);
         nn_predict(&b->model, m, pred);
         for (size_t r = 0; r < m; r++)
             right += pred[r] == v->label[i + r];
