@@ -443,20 +443,30 @@ static void area_put(struct grid *g, const struct frame *f, int col, int row, ui
     grid_put(g, f->area.x + col, f->area.y + row, ch, role);
 }
 
+/* The sub-rows [*r0, *r1] a lit span covers, clipped to the area; false when none. */
+static bool span_rows(const struct frame *f, const struct span *sp, int *r0, int *r1)
+{
+    if (!sp->on)
+        return false;
+    *r0 = sub_row(f, sp->top);
+    *r1 = sub_row(f, sp->bot);
+    if (*r1 < 0 || *r0 >= f->nr)
+        return false;
+    if (*r0 < 0)
+        *r0 = 0;
+    if (*r1 >= f->nr)
+        *r1 = f->nr - 1;
+    return true;
+}
+
 /* Braille dot masks of a line: mask[pw * ph]; pattern selects the lit sub-columns. */
 static void spans_to_dots(const struct frame *f, const struct span *sp, unsigned pattern,
                           uint8_t *mask)
 {
     for (int c = 0; c < f->nc; c++) {
-        if (!sp[c].on || !((pattern >> (c % 4)) & 1))
+        int r0, r1;
+        if (!((pattern >> (c % 4)) & 1) || !span_rows(f, &sp[c], &r0, &r1))
             continue;
-        int r0 = sub_row(f, sp[c].top), r1 = sub_row(f, sp[c].bot);
-        if (r1 < 0 || r0 >= f->nr)
-            continue;
-        if (r0 < 0)
-            r0 = 0;
-        if (r1 >= f->nr)
-            r1 = f->nr - 1;
         int col = c / 2, dx = c % 2;
         for (int r = r0; r <= r1; r++)
             mask[(size_t)(r / 4) * (size_t)f->pw + (size_t)col] |= braille_bit[dx][r % 4];
@@ -467,15 +477,9 @@ static void spans_to_dots(const struct frame *f, const struct span *sp, unsigned
 static void spans_to_levels(const struct frame *f, const struct span *sp, uint8_t *mask)
 {
     for (int c = 0; c < f->nc; c++) {
-        if (!sp[c].on)
+        int r0, r1;
+        if (!span_rows(f, &sp[c], &r0, &r1))
             continue;
-        int r0 = sub_row(f, sp[c].top), r1 = sub_row(f, sp[c].bot);
-        if (r1 < 0 || r0 >= f->nr)
-            continue;
-        if (r0 < 0)
-            r0 = 0;
-        if (r1 >= f->nr)
-            r1 = f->nr - 1;
         for (int r = r0; r <= r1; r++)
             mask[(size_t)(r / 3) * (size_t)f->pw + (size_t)c] |= (uint8_t)(1u << (r % 3));
     }
