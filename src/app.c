@@ -69,10 +69,10 @@ int app_save(const struct app *a, const struct sweep *sw, const struct result *r
     return rc;
 }
 
-void app_print_result(const struct app *a, const struct result *r)
+void app_print_result(const struct app *a, const struct result *r, int code)
 {
     if (a->format == RESULT_TEXT) {
-        if (r->has_pick) {
+        if (code == EXIT_PICKED && r->has_pick) {
             /* the shortest text that reads back as the same double */
             char buf[32];
             config_format_double(r->pick_lr, buf, sizeof buf);

@@ -133,8 +133,7 @@ int cmd_batch(struct app *a)
         if (code == EXIT_PICKED)
             code = EXIT_USAGE;
     }
-    if (code == EXIT_PICKED || a->format != RESULT_TEXT)
-        app_print_result(a, &res);
+    app_print_result(a, &res, code);
     sweep_free(&sw);
     runner_free(&r);
     trainer_close(&t);

@@ -87,18 +87,13 @@ static void sync_settings(struct session *s)
     const struct runner_view *v = &s->rv;
     struct lrf_config *c = &s->a->cfg;
     if (v->iterations >= 2 && v->iterations != c->sweep.iterations) {
-        long old_n = c->sweep.iterations;
         c->sweep.iterations = v->iterations;
         s->m.s[0].n_configured = v->iterations;
         tui_model_suggest(&s->m, 0);
-        /* a range ladder keeps its factor: its end moves with N */
-        if (c->sweep.end_lr > 0 && c->sweep.mode == SCHED_EXPONENTIAL && !s->m.mult_changed)
-            c->sweep.end_lr = c->sweep.start_lr * pow(v->multiplier, (double)v->iterations);
-        else if (c->sweep.end_lr > 0 && c->sweep.mode == SCHED_LINEAR && !s->m.mult_changed)
-            c->sweep.end_lr = c->sweep.start_lr + (c->sweep.end_lr - c->sweep.start_lr) *
-                                                      (double)v->iterations / (double)old_n;
     }
-    if (s->m.mult_changed && v->multiplier > 1) {
+    if (v->end_lr > 0) { /* a range ladder keeps its factor or step: its end moves with N */
+        c->sweep.end_lr = v->end_lr;
+    } else if (s->m.mult_changed && v->multiplier > 1) {
         /* re-anchored: the factor now in use describes the ladder from here on */
         c->sweep.mode = SCHED_EXPONENTIAL;
         c->sweep.multiplier = v->multiplier;
@@ -438,8 +433,7 @@ static int finish(struct session *s, const struct sweep *sw, double wall, bool t
     } else if (picked) {
         code = save == 0 ? EXIT_PICKED : EXIT_USAGE;
     }
-    if (code == EXIT_PICKED || a->format != RESULT_TEXT)
-        app_print_result(a, &res);
+    app_print_result(a, &res, code);
     return code;
 }
 

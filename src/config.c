@@ -1246,6 +1246,19 @@ bool config_given(const struct lrf_config *cfg, const char *path)
     return ki >= 0 && cfg->origin[ki].src != 0;
 }
 
+/* The meta line's leading keys, in DESIGN.md's order; the others rank META_LEAD. */
+static const char *const meta_lead[] = {"start_lr", "end_lr", "multiplier", "iterations", "smoothing",
+                                        "trainer"};
+#define META_LEAD (sizeof meta_lead / sizeof meta_lead[0])
+
+static size_t meta_rank(const char *meta)
+{
+    size_t r = 0;
+    while (r < META_LEAD && strcmp(meta, meta_lead[r]) != 0)
+        r++;
+    return r;
+}
+
 int config_meta_line(const struct lrf_config *cfg, char *buf, size_t size)
 {
     char *text = NULL;
@@ -1257,27 +1270,18 @@ int config_meta_line(const struct lrf_config *cfg, char *buf, size_t size)
         return -1;
     }
     /* DESIGN.md's order first (start_lr end_lr iterations smoothing trainer), then the rest in
-     * the order of the key table. */
-    static const char *const lead[] = {"start_lr", "end_lr", "multiplier", "iterations", "smoothing",
-                                       "trainer"};
-    const size_t nlead = sizeof lead / sizeof lead[0];
+     * the order of the key table: pass r emits the keys of rank r. */
     bool first = true;
-    for (size_t pass = 0; pass <= nlead; pass++) {
+    for (size_t pass = 0; pass <= META_LEAD; pass++)
         for (size_t i = 0; i < config_nkeys; i++) {
             const struct config_key *k = &config_keys[i];
-            if (k->meta == NULL ||
+            if (k->meta == NULL || meta_rank(k->meta) != pass ||
                 (k->type == CT_DOUBLE && (k->flags & CK_NULL) && *(const double *)cfield(cfg, k) == 0))
-                continue;
-            bool is_lead = false;
-            for (size_t j = 0; j < nlead; j++)
-                is_lead = is_lead || strcmp(k->meta, lead[j]) == 0;
-            if (pass < nlead ? strcmp(k->meta, lead[pass]) != 0 : is_lead)
                 continue;
             fprintf(fp, "%s%s=", first ? "" : " ", k->meta);
             emit_value(fp, cfg, k, false);
             first = false;
         }
-    }
     fclose(fp);
     int rc = text != NULL && len < size ? 0 : -1;
     if (size > 0)

@@ -44,11 +44,17 @@ static void wake_ui(struct runner *r, unsigned what)
     (void)n;
 }
 
+/* The sweep is over (FINISHED or FAILED): the elapsed clock stops here. */
+static void end_sweep(struct runner *r, enum runner_state st)
+{
+    r->state = st;
+    r->ended_at = clock_now();
+}
+
 static void fail(struct runner *r, const struct lrf_error *e)
 {
     r->err = *e;
-    r->state = RUNNER_FAILED;
-    r->ended_at = clock_now();
+    end_sweep(r, RUNNER_FAILED);
     sweep_stop(&r->sweep, STOP_TRAINER);
     wake_ui(r, RUNNER_CH_STATE);
 }
@@ -102,8 +108,7 @@ static void do_step(struct runner *r)
     if (!isfinite(lr) || !(lr > 0)) {
         /* the ladder ran past the doubles (a big multiplier over many steps): it ends here */
         sweep_stop(&r->sweep, STOP_DONE);
-        r->state = RUNNER_FINISHED;
-        r->ended_at = clock_now();
+        end_sweep(r, RUNNER_FINISHED);
         wake_ui(r, RUNNER_CH_STATE);
         return;
     }
@@ -146,8 +151,7 @@ static void do_step(struct runner *r)
     }
     unsigned what = RUNNER_CH_POINTS;
     if (stop != STOP_NONE && r->state != RUNNER_FAILED) {
-        r->state = RUNNER_FINISHED;
-        r->ended_at = clock_now();
+        end_sweep(r, RUNNER_FINISHED);
         what |= RUNNER_CH_STATE;
     }
     wake_ui(r, what);
@@ -302,8 +306,7 @@ void runner_set_iterations(struct runner *r, long n)
                r->sweep.len > 0) {
         r->ended_paused = r->state == RUNNER_PAUSED;
         sweep_stop(&r->sweep, STOP_DONE);
-        r->state = RUNNER_FINISHED;
-        r->ended_at = clock_now();
+        end_sweep(r, RUNNER_FINISHED);
         r->changed |= RUNNER_CH_STATE;
     }
     wake_ui(r, RUNNER_CH_SETTINGS);
@@ -392,6 +395,7 @@ unsigned runner_snapshot(struct runner *r, struct runner_view *v)
     v->in_flight_lr = r->in_flight_lr;
     v->next_lr = schedule_lr(&r->sched, (long)r->sweep.len);
     v->multiplier = schedule_ratio_at(&r->sched, (long)r->sweep.len);
+    v->end_lr = r->sched.end_lr;
     v->iterations = (long)r->sweep.n_planned;
     v->pace_ms = r->pace_ms;
     bool ended = r->state == RUNNER_FINISHED || r->state == RUNNER_FAILED;

@@ -145,10 +145,11 @@ static void draw_suggest(struct grid *g, struct rect r, const struct tui_model *
         rate(v, sizeof v, sg->ok ? sg->lr : (double)NAN);
         /* "1 V valley  4.37e-03"; where that does not fit, "1 V 4.37e-03" (never a cut rate) */
         bool named = 1 + 11 + 2 + grid_text_width(v) < r.w;
-        snprintf(line, sizeof line, "%d %c %-7s", s + 1, plot_suggest_letter((enum suggest_method)s),
-                 named ? suggest_name((enum suggest_method)s) : "");
-        if (!named)
-            line[3] = '\0';
+        char letter = plot_suggest_letter((enum suggest_method)s);
+        if (named)
+            snprintf(line, sizeof line, "%d %c %-7s", s + 1, letter, suggest_name((enum suggest_method)s));
+        else
+            snprintf(line, sizeof line, "%d %c", s + 1, letter);
         enum role role = m->selected == s ? ROLE_SELECTED : ROLE_STATUS;
         int x = panel_text(g, r, 1, k, line, role) + 2;
         panel_text(g, r, x, k, v, sg->ok ? ROLE_STATUS_VALUE : ROLE_DIM);

@@ -252,27 +252,25 @@ unsigned tui_model_key(struct tui_model *m, uint32_t key)
         return jump(m, (int)(key - '1'));
     case TK_TAB:
         return jump(m, -1);
-    case TK_ENTER:
-        if (m->cursor < 0 || m->cursor >= n) {
-            /* no cursor yet: the suggestion --batch would print, once there is one */
-            if (n > 0 && m->s[0].sugg[m->pick_method].ok) {
-                m->pick_lr = m->s[0].sugg[m->pick_method].lr;
-                m->pick_source = suggest_name((enum suggest_method)m->pick_method);
-                return TUI_PICK;
-            }
-            tui_model_message(m, "no %s suggestion yet: move the cursor to a point (arrows, 1-4 or Tab)",
-                              suggest_name((enum suggest_method)m->pick_method));
-            return TUI_REDRAW;
+    case TK_ENTER: {
+        /* no cursor yet: the suggestion --batch would print; on a suggestion: its rate
+         * (minimum: the argmin's rate / 10); else the point's */
+        bool cursor = m->cursor >= 0 && m->cursor < n;
+        int method = cursor ? m->selected : m->pick_method;
+        if (n > 0 && method >= 0 && m->s[0].sugg[method].ok) {
+            m->pick_lr = m->s[0].sugg[method].lr;
+            m->pick_source = suggest_name((enum suggest_method)method);
+            return TUI_PICK;
         }
-        /* on a suggestion, its rate (minimum: the argmin's rate / 10); else the point's */
-        if (m->selected >= 0 && m->s[0].sugg[m->selected].ok) {
-            m->pick_lr = m->s[0].sugg[m->selected].lr;
-            m->pick_source = suggest_name((enum suggest_method)m->selected);
-        } else {
+        if (cursor) {
             m->pick_lr = m->s[0].sweep.lr[m->cursor];
             m->pick_source = "cursor";
+            return TUI_PICK;
         }
-        return TUI_PICK;
+        tui_model_message(m, "no %s suggestion yet: move the cursor to a point (arrows, 1-4 or Tab)",
+                          suggest_name((enum suggest_method)m->pick_method));
+        return TUI_REDRAW;
+    }
     case 't':
         m->log_pane = !m->log_pane;
         return TUI_REDRAW | TUI_FULL;

@@ -33,9 +33,10 @@ void app_result(const struct app *a, const struct sweep *sw, double pick_lr, con
                 double wall_s, struct result *r);
 /* Save -o and --result when set (atomically). Returns 0, or -1 with the first error in err. */
 int app_save(const struct app *a, const struct sweep *sw, const struct result *r, struct lrf_error *err);
-/* Print on stdout the pick as a bare number (text: only when r has a pick), or the whole
- * result (--format json|yaml; "pick": null without one). */
-void app_print_result(const struct app *a, const struct result *r);
+/* Print on stdout, for a command ending with exit code `code`: the pick as a bare number (text:
+ * only when a rate was picked, code 0), or the whole result (--format json|yaml, whatever the
+ * code; "pick": null without one). */
+void app_print_result(const struct app *a, const struct result *r, int code);
 
 struct trainer;
 /* Open the configured trainer; a caught signal cancels an external trainer's start. Returns 0,

@@ -67,6 +67,7 @@ struct runner_view {
     enum runner_state state;
     bool in_flight;
     double in_flight_lr, next_lr, multiplier;
+    double end_lr; /* a range ladder's end (it follows the iterations); 0 for a factor ladder */
     long iterations, pace_ms;
     double elapsed_s, active_s, it_per_s;
     struct lrf_error err;
